@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Runs every Tollgate test: installs what the tests need (only when missing), then `dotnet test` on the
+# solution, and closes with one line `N passed, N failed[, N skipped]` counted from the TRX results.
+#
+#   ./scripts/test.sh                                   # everything
+#   ./scripts/test.sh "FullyQualifiedName~Streaming"    # only tests matching a dotnet test --filter
+#   ./scripts/test.sh "Category=Unit" --blame-hang-timeout 2m   # further arguments go to dotnet test as-is
+#
+# Exit 0 only when nothing failed and at least one test passed. A failed build, a crashed test host or
+# a run that left no TRX counts as a failure. Works on a fresh Debian 12 machine run as root (CI's case).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/tollgate-test.XXXXXX")"
+RESULTS="$WORK/results"
+LOG="$WORK/setup.log"
+SDK_NODE_DIR="$ROOT/tests/sdk-node"
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export TOLLGATE_SDK_NODE_DIR="$SDK_NODE_DIR"
+
+# The closing line is what CI reads, so every exit path prints one.
+summary() { # passed failed skipped
+  if (($3 > 0)); then echo "$1 passed, $2 failed, $3 skipped"; else echo "$1 passed, $2 failed"; fi
+}
+
+fail_setup() { # message; shows the end of the setup log, then counts the run as one failure
+  echo "test.sh: $1 (log: $LOG)" >&2
+  [[ -s "$LOG" ]] && tail -n 40 "$LOG" >&2
+  summary 0 1 0
+  exit 1
+}
+
+# --- tools -----------------------------------------------------------------------------------------
+# ensure_pkg COMMAND DEBIAN_PACKAGE...: installs the packages only when COMMAND is not on PATH.
+# Later: ensure_pkg psql postgresql; ensure_pkg redis-server redis-server; ensure_pkg chromium chromium chromium-driver
+APT_UPDATED=0
+ensure_pkg() {
+  local cmd="$1"
+  shift
+  command -v "$cmd" >/dev/null 2>&1 && return 0
+  local sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null 2>&1 || fail_setup "'$cmd' is missing and installing $* needs root"
+    sudo=(sudo)
+  fi
+  echo "test.sh: installing $* (for '$cmd')"
+  if ((APT_UPDATED == 0)); then
+    "${sudo[@]}" apt-get update -q >>"$LOG" 2>&1 || fail_setup "apt-get update failed"
+    APT_UPDATED=1
+  fi
+  # No recommends: they are build tools and docs we don't need, and they cost minutes.
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    -o DPkg::Lock::Timeout=120 "$@" \
+    >>"$LOG" 2>&1 || fail_setup "apt-get install $* failed"
+  command -v "$cmd" >/dev/null 2>&1 || fail_setup "installed $* but '$cmd' is still not on PATH"
+}
+
+# The .NET SDK is not in Debian's archive; machines of this kind come with it.
+command -v dotnet >/dev/null 2>&1 || fail_setup "the .NET 10 SDK (dotnet) is not installed"
+ensure_pkg node nodejs
+ensure_pkg npm npm
+
+# --- node SDK tests' dependencies -------------------------------------------------------------------
+# npm writes node_modules/.package-lock.json on install; reinstall when the manifest or lock is newer.
+stamp="$SDK_NODE_DIR/node_modules/.package-lock.json"
+if [[ ! -f "$stamp" || "$SDK_NODE_DIR/package-lock.json" -nt "$stamp" || "$SDK_NODE_DIR/package.json" -nt "$stamp" ]]; then
+  echo "test.sh: npm ci in tests/sdk-node"
+  (cd "$SDK_NODE_DIR" && npm ci --no-audit --no-fund --loglevel=error) >>"$LOG" 2>&1 ||
+    fail_setup "npm ci in tests/sdk-node failed"
+fi
+
+# --- tests ------------------------------------------------------------------------------------------
+# LogFilePrefix, not LogFileName: with a fixed name every test project of the solution writes the same
+# file and only the last survives (microsoft/vstest#3026). A test hung for 10 minutes is killed and
+# reported as failed, so CI ends well inside its budget instead of waiting for its own time limit.
+FILTER="${1:-}"
+args=(test Tollgate.slnx -c Release --nologo -v q
+  --logger "trx;LogFilePrefix=results" --logger "console;verbosity=minimal"
+  --results-directory "$RESULTS"
+  --blame-hang-timeout 10m --blame-hang-dump-type none)
+[[ -n "$FILTER" ]] && args+=(--filter "$FILTER")
+(($# > 1)) && args+=("${@:2}")
+
+rc=0
+dotnet "${args[@]}" || rc=$?
+
+# --- count ------------------------------------------------------------------------------------------
+# Each test project writes one TRX (LogFilePrefix keeps them apart); its <Counters .../> has the totals.
+passed=0 failed=0 skipped=0 trx_count=0
+attr() { sed -n "s/.*[[:space:]]$1=\"\([0-9]*\)\".*/\1/p" <<<"$2"; }
+shopt -s nullglob globstar
+for trx in "$RESULTS"/**/*.trx; do
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1 || true)"
+  [[ -n "$counters" ]] || continue
+  trx_count=$((trx_count + 1))
+  n="$(attr passed "$counters")"
+  passed=$((passed + ${n:-0}))
+  # error/timeout/aborted are failures too, however the runner files them.
+  for a in failed error timeout aborted; do
+    n="$(attr "$a" "$counters")"
+    failed=$((failed + ${n:-0}))
+  done
+  # xunit's skips show up as total - executed (notExecuted stays 0); other adapters use notExecuted.
+  total="$(attr total "$counters")" executed="$(attr executed "$counters")" n="$(attr notExecuted "$counters")"
+  not_run=$((${total:-0} - ${executed:-0}))
+  skipped=$((skipped + (not_run > ${n:-0} ? not_run : ${n:-0})))
+done
+
+if ((trx_count == 0)); then
+  echo "test.sh: no test results (build failed? dotnet test exit code $rc)" >&2
+  summary 0 1 0
+  exit 1
+fi
+if ((rc != 0 && failed == 0)); then
+  # e.g. one project failed to build or its test host crashed while others reported results.
+  echo "test.sh: dotnet test exited with $rc although no result failed; counting it as a failure" >&2
+  failed=1
+fi
+
+((passed + failed > 0)) || echo "test.sh: no test ran${FILTER:+ (filter: $FILTER)}" >&2
+echo "test.sh: results in $RESULTS"
+summary "$passed" "$failed" "$skipped"
+if ((failed == 0 && passed > 0)); then exit 0; else exit 1; fi

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Globalization;
+using Tollgate.Pipeline;
+
+namespace Tollgate.Api;
+
+/// <summary>The response headers that say what the gateway did (DESIGN.md, "Response headers").</summary>
+internal static class GatewayHeaders
+{
+    public const string RequestId = "x-request-id";
+    public const string Provider = "x-tollgate-provider";
+    public const string Model = "x-tollgate-model";
+    public const string Key = "x-tollgate-key";
+    public const string OverheadMs = "x-tollgate-overhead-ms";
+    public const string Attempts = "x-tollgate-attempts";
+
+    /// <summary>Keeps a client's <c>x-request-id</c> (trimmed to a sane length), else uses Kestrel's connection-unique id.</summary>
+    public static string EnsureRequestId(HttpContext context)
+    {
+        var incoming = context.Request.Headers[RequestId].ToString();
+        var id = incoming.Length is > 0 and <= 128 ? incoming : context.TraceIdentifier;
+        context.Response.Headers[RequestId] = id;
+        return id;
+    }
+
+    public static void SetRoute(HttpContext context, InferenceCall call)
+    {
+        var headers = context.Response.Headers;
+        headers[Provider] = call.Provider.Name;
+        headers[Model] = call.Model;
+        if (call.Key is { } key)
+        {
+            headers[Key] = key.Name;
+        }
+
+        headers[Attempts] = call.Attempts.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Time the gateway itself spent so far: elapsed minus time waiting on the upstream.</summary>
+    public static void SetOverhead(HttpContext context, InferenceCall call)
+    {
+        var elapsed = Stopwatch.GetTimestamp() - call.StartedAt;
+        var overheadMs = Math.Max(0, (elapsed - call.UpstreamTicks) * 1000.0 / Stopwatch.Frequency);
+        context.Response.Headers[OverheadMs] = overheadMs.ToString("0.###", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,12 @@
+namespace Tollgate.Configuration;
+
+public sealed record ClientConfig
+{
+    public const int DefaultMaxRequestBodySizeMb = 32;
+
+    public bool EnforceAuthOnInference { get; init; }
+
+    public int MaxRequestBodySizeMb { get; init; } = DefaultMaxRequestBodySizeMb;
+
+    public long MaxRequestBodyBytes => MaxRequestBodySizeMb * 1024L * 1024L;
+}

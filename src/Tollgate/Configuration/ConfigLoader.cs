@@ -1,0 +1,326 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using Tollgate.Providers;
+
+namespace Tollgate.Configuration;
+
+/// <summary>
+/// Parses and validates the JSON config file (DESIGN.md, "Config file") into a <see cref="GatewayConfig"/>.
+/// Every error names the JSON path of the bad field; the first error stops the load.
+/// </summary>
+public sealed class ConfigLoader(SecretResolver secrets)
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+    };
+
+    public GatewayConfig Load(string json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigException($"$ (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})", "malformed JSON");
+        }
+
+        using (document)
+        {
+            var warnings = new List<string>();
+            var root = new JsonObjectReader(document.RootElement, "$");
+            var client = ReadClient(root.Object("client"), warnings);
+            var providers = ReadProviders(root.Object("providers"), warnings);
+            var pricing = ReadPricing(root.Object("pricing"), warnings);
+            JsonElement? governance = root.TryGet("governance", out var g) ? g.Clone() : null;
+            if (governance is { } gov)
+            {
+                new JsonObjectReader(gov, "$.governance").Ignore("customers", "teams", "budgets", "rate_limits", "virtual_keys");
+            }
+
+            root.Finish(BifrostFields.Root, warnings);
+            return new GatewayConfig
+            {
+                Client = client,
+                Providers = providers,
+                Pricing = pricing,
+                Governance = governance,
+                Warnings = warnings,
+            };
+        }
+    }
+
+    private static ClientConfig ReadClient(JsonObjectReader? reader, List<string> warnings)
+    {
+        if (reader is null)
+        {
+            return new ClientConfig();
+        }
+
+        var config = new ClientConfig
+        {
+            EnforceAuthOnInference = reader.Bool("enforce_auth_on_inference") ?? false,
+            MaxRequestBodySizeMb = reader.Int("max_request_body_size_mb", 1, 1024) ?? ClientConfig.DefaultMaxRequestBodySizeMb,
+        };
+        reader.Finish(BifrostFields.Client, warnings);
+        return config;
+    }
+
+    private FrozenDictionary<string, ProviderConfig> ReadProviders(JsonObjectReader? reader, List<string> warnings)
+    {
+        if (reader is null)
+        {
+            return FrozenDictionary<string, ProviderConfig>.Empty;
+        }
+
+        var providers = new Dictionary<string, ProviderConfig>(StringComparer.Ordinal);
+        foreach (var property in reader.Properties())
+        {
+            reader.Ignore(property.Name);
+            var provider = ReadProvider(property.Name, new JsonObjectReader(property.Value, reader.PathOf(property.Name)), warnings);
+            if (provider is not null)
+            {
+                providers[provider.Name] = provider;
+            }
+        }
+
+        return providers.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>Reads one provider; returns null for a Bifrost provider type Tollgate does not support yet (with a warning).</summary>
+    internal ProviderConfig? ReadProvider(string name, JsonObjectReader reader, List<string> warnings)
+    {
+        ValidateProviderName(name, reader.Path);
+        var custom = reader.Object("custom_provider_config");
+        var typeName = custom?.RequiredString("base_provider_type") ?? name;
+        if (custom is not null)
+        {
+            custom.Ignore("is_key_less");
+            custom.Finish(BifrostFields.CustomProvider, warnings);
+        }
+
+        if (!ProviderTraits.TryGet(typeName, out var traits))
+        {
+            if (BifrostFields.ProviderTypes.Contains(typeName))
+            {
+                warnings.Add($"{reader.Path}: provider type '{typeName}' is not supported by Tollgate yet; provider ignored");
+                return null;
+            }
+
+            var path = custom is null ? reader.Path : custom.PathOf("base_provider_type");
+            var hint = custom is null
+                ? "; a provider with another name needs custom_provider_config.base_provider_type"
+                : string.Empty;
+            throw new ConfigException(path,
+                $"unknown provider type '{typeName}' (known: {string.Join(", ", ProviderTraits.TypeNames)}){hint}");
+        }
+
+        var networkReader = reader.Object("network_config");
+        var baseUrl = reader.String("base_url") ?? networkReader?.String("base_url");
+        var baseUrlPath = reader.TryGet("base_url", out _) ? reader.PathOf("base_url") : networkReader?.PathOf("base_url") ?? reader.PathOf("base_url");
+        baseUrl ??= traits.DefaultBaseUrl;
+        var keys = ReadKeys(reader, traits, warnings);
+
+        if (baseUrl is null && traits.Kind != ProviderKind.Azure)
+        {
+            throw new ConfigException(reader.PathOf("base_url"), $"is required for a {traits.TypeName} provider");
+        }
+
+        if (baseUrl is not null)
+        {
+            baseUrl = ValidateUrl(baseUrl, baseUrlPath);
+        }
+
+        var network = ReadNetwork(networkReader, warnings);
+        reader.Finish(BifrostFields.Provider, warnings);
+
+        var keyOptional = traits.KeyOptional || custom is not null;
+        if (keys.Count == 0 && !keyOptional)
+        {
+            throw new ConfigException(reader.PathOf("keys"), $"a {traits.TypeName} provider needs at least one key");
+        }
+
+        return new ProviderConfig
+        {
+            Name = name,
+            Kind = traits.Kind,
+            BaseUrl = baseUrl ?? string.Empty,
+            Keys = keys,
+            Network = network,
+            FromConfigFile = true,
+        };
+    }
+
+    private List<ProviderKeyConfig> ReadKeys(JsonObjectReader provider, ProviderTraits traits, List<string> warnings)
+    {
+        var keys = new List<ProviderKeyConfig>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (element, path) in provider.Array("keys"))
+        {
+            var reader = new JsonObjectReader(element, path);
+            var index = keys.Count;
+            var name = reader.String("name") ?? $"key-{index}";
+            var id = reader.String("id") ?? name;
+            if (!names.Add(name))
+            {
+                throw new ConfigException(reader.PathOf("name"), $"duplicate key name '{name}'");
+            }
+
+            var rawValue = reader.String("value");
+            var value = string.IsNullOrEmpty(rawValue) ? null : secrets.Resolve(rawValue, reader.PathOf("value"));
+            var models = reader.StringArray("models");
+            var weight = reader.Number("weight", 0, 1_000_000) ?? 1.0;
+
+            AzureKeyConfig? azure = null;
+            if (reader.Object("azure_key_config") is { } azureReader)
+            {
+                var deployments = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (azureReader.Object("deployments") is { } deploymentReader)
+                {
+                    foreach (var deployment in deploymentReader.Properties())
+                    {
+                        deploymentReader.Ignore(deployment.Name);
+                        deployments[deployment.Name] = deploymentReader.RequiredString(deployment.Name);
+                    }
+                }
+
+                azure = new AzureKeyConfig
+                {
+                    Endpoint = ValidateUrl(secrets.Resolve(azureReader.RequiredString("endpoint"), azureReader.PathOf("endpoint")), azureReader.PathOf("endpoint")),
+                    ApiVersion = azureReader.String("api_version") ?? AzureKeyConfig.DefaultApiVersion,
+                    Deployments = deployments,
+                };
+                azureReader.Finish(BifrostFields.AzureKey, warnings);
+            }
+
+            DatabricksKeyConfig? databricks = null;
+            if (reader.Object("databricks_key_config") is { } dbxReader)
+            {
+                databricks = new DatabricksKeyConfig
+                {
+                    ClientId = secrets.Resolve(dbxReader.RequiredString("client_id"), dbxReader.PathOf("client_id")),
+                    ClientSecret = secrets.Resolve(dbxReader.RequiredString("client_secret"), dbxReader.PathOf("client_secret")),
+                };
+                dbxReader.Finish(FrozenSet<string>.Empty, warnings);
+            }
+
+            reader.Finish(BifrostFields.Key, warnings);
+
+            if (azure is not null && traits.Kind != ProviderKind.Azure)
+            {
+                throw new ConfigException(reader.PathOf("azure_key_config"), $"only applies to azure providers, not {traits.TypeName}");
+            }
+
+            if (databricks is not null && traits.Kind != ProviderKind.Databricks)
+            {
+                throw new ConfigException(reader.PathOf("databricks_key_config"), $"only applies to databricks providers, not {traits.TypeName}");
+            }
+
+            if (traits.Kind == ProviderKind.Azure && azure is null)
+            {
+                throw new ConfigException(reader.PathOf("azure_key_config"), "is required for azure keys (endpoint and deployments)");
+            }
+
+            if (value is null && databricks is null && !traits.KeyOptional)
+            {
+                throw new ConfigException(reader.PathOf("value"),
+                    traits.Kind == ProviderKind.Databricks ? "is required (or databricks_key_config for a service principal)" : "is required");
+            }
+
+            keys.Add(new ProviderKeyConfig
+            {
+                Id = id,
+                Name = name,
+                Value = value,
+                Models = models is { Count: > 0 } ? models : ["*"],
+                Weight = weight,
+                Azure = azure,
+                Databricks = databricks,
+            });
+        }
+
+        return keys;
+    }
+
+    private static NetworkConfig ReadNetwork(JsonObjectReader? reader, List<string> warnings)
+    {
+        if (reader is null)
+        {
+            return new NetworkConfig();
+        }
+
+        var defaults = new NetworkConfig();
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (reader.Object("extra_headers") is { } headerReader)
+        {
+            foreach (var header in headerReader.Properties())
+            {
+                headerReader.Ignore(header.Name);
+                headers[header.Name] = headerReader.RequiredString(header.Name);
+            }
+        }
+
+        var config = new NetworkConfig
+        {
+            RequestTimeout = Seconds(reader.Number("default_request_timeout_in_seconds", 0.001, 86_400)) ?? defaults.RequestTimeout,
+            StreamIdleTimeout = Seconds(reader.Number("stream_idle_timeout_in_seconds", 0.001, 86_400)) ?? defaults.StreamIdleTimeout,
+            ConnectTimeout = Seconds(reader.Number("connect_timeout_in_seconds", 0.001, 600)) ?? defaults.ConnectTimeout,
+            MaxRetries = reader.Int("max_retries", 0, 20) ?? defaults.MaxRetries,
+            RetryBackoffInitial = Millis(reader.Number("retry_backoff_initial", 0, 600_000)) ?? defaults.RetryBackoffInitial,
+            RetryBackoffMax = Millis(reader.Number("retry_backoff_max", 0, 600_000)) ?? defaults.RetryBackoffMax,
+            ExtraHeaders = headers,
+        };
+        reader.Ignore("base_url");
+        reader.Finish(BifrostFields.Network, warnings);
+        return config;
+
+        static TimeSpan? Seconds(double? value) => value is null ? null : TimeSpan.FromSeconds(value.Value);
+        static TimeSpan? Millis(double? value) => value is null ? null : TimeSpan.FromMilliseconds(value.Value);
+    }
+
+    private static FrozenDictionary<string, PriceOverride> ReadPricing(JsonObjectReader? reader, List<string> warnings)
+    {
+        if (reader is null)
+        {
+            return FrozenDictionary<string, PriceOverride>.Empty;
+        }
+
+        var prices = new Dictionary<string, PriceOverride>(StringComparer.Ordinal);
+        foreach (var property in reader.Properties())
+        {
+            reader.Ignore(property.Name);
+            var price = new JsonObjectReader(property.Value, reader.PathOf(property.Name));
+            prices[property.Name] = new PriceOverride
+            {
+                InputPerMTok = price.Number("input_per_mtok", 0, 1_000_000),
+                OutputPerMTok = price.Number("output_per_mtok", 0, 1_000_000),
+                CachedInputPerMTok = price.Number("cached_input_per_mtok", 0, 1_000_000),
+                CacheWritePerMTok = price.Number("cache_write_per_mtok", 0, 1_000_000),
+            };
+            price.Finish(FrozenSet<string>.Empty, warnings);
+        }
+
+        return prices.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    internal static void ValidateProviderName(string name, string path)
+    {
+        if (name.Length == 0 || name.Length > 64 || name.Contains('/') || name.Any(char.IsWhiteSpace))
+        {
+            throw new ConfigException(path, "a provider name must be 1-64 characters without '/' or spaces");
+        }
+    }
+
+    private static string ValidateUrl(string url, string path)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ConfigException(path, $"'{url}' is not an absolute http(s) URL");
+        }
+
+        return url.TrimEnd('/');
+    }
+}

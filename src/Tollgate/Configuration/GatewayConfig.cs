@@ -1,0 +1,24 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+
+namespace Tollgate.Configuration;
+
+/// <summary>One validated, immutable configuration snapshot. Swapped whole on reload.</summary>
+public sealed record GatewayConfig
+{
+    public static readonly GatewayConfig Empty = new();
+
+    public ClientConfig Client { get; init; } = new();
+
+    /// <summary>Providers by name (ordinal). Names are what clients put before the slash in <c>provider/model</c>.</summary>
+    public FrozenDictionary<string, ProviderConfig> Providers { get; init; } = FrozenDictionary<string, ProviderConfig>.Empty;
+
+    /// <summary>Price overrides in USD per million tokens, keyed by <c>provider/model</c> or a bare model name.</summary>
+    public FrozenDictionary<string, PriceOverride> Pricing { get; init; } = FrozenDictionary<string, PriceOverride>.Empty;
+
+    /// <summary>The governance section, kept as parsed JSON until governance is enforced (issue 4).</summary>
+    public JsonElement? Governance { get; init; }
+
+    /// <summary>Bifrost fields the file used that Tollgate does not implement yet, by JSON path; logged at start-up.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

@@ -1,0 +1,161 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using Microsoft.Extensions.FileProviders;
+using Tollgate.Storage;
+
+namespace Tollgate.Configuration;
+
+/// <summary>
+/// Owns the live <see cref="GatewayConfig"/>: the config file's snapshot merged with providers stored through the admin
+/// API. A bad first load stops start-up; a bad reload is logged and the last good snapshot stays (YARP's approach).
+/// </summary>
+public sealed class GatewayConfigMonitor : IDisposable
+{
+    private static readonly TimeSpan ReloadDebounce = TimeSpan.FromMilliseconds(300);
+
+    private readonly GatewayOptions _options;
+    private readonly GatewayStore _store;
+    private readonly ConfigLoader _loader;
+    private readonly ILogger<GatewayConfigMonitor> _logger;
+    private readonly Lock _gate = new();
+    private PhysicalFileProvider? _fileProvider;
+    private IDisposable? _watchRegistration;
+    private GatewayConfig _fileConfig = GatewayConfig.Empty;
+    private volatile GatewayConfig _current = GatewayConfig.Empty;
+    private int _reloadVersion;
+
+    public GatewayConfigMonitor(GatewayOptions options, GatewayStore store, ConfigLoader loader, ILogger<GatewayConfigMonitor> logger)
+    {
+        _options = options;
+        _store = store;
+        _loader = loader;
+        _logger = logger;
+    }
+
+    public GatewayConfig Current => _current;
+
+    /// <summary>Raised after a new snapshot is published.</summary>
+    public event Action<GatewayConfig>? Changed;
+
+    /// <summary>Loads the file (throwing <see cref="ConfigException"/> if it is bad) and the store, then starts watching.</summary>
+    public void Initialize()
+    {
+        if (_options.ConfigPath is { } path)
+        {
+            var fullPath = Path.GetFullPath(path);
+            if (!File.Exists(fullPath))
+            {
+                throw new ConfigException("$", $"config file '{fullPath}' does not exist");
+            }
+
+            _fileConfig = _loader.Load(File.ReadAllText(fullPath));
+            foreach (var warning in _fileConfig.Warnings)
+            {
+                _logger.LogWarning("Config: {Warning}", warning);
+            }
+
+            if (_fileConfig.Governance is not null)
+            {
+                _logger.LogWarning("Config: $.governance is parsed but not enforced by this version of Tollgate");
+            }
+
+            Watch(fullPath);
+        }
+
+        Publish();
+    }
+
+    /// <summary>Re-reads the admin-managed providers after the admin API changed them.</summary>
+    public void StoreChanged() => Publish();
+
+    /// <summary>Validates a provider definition as the admin API received it, with the same rules as the config file.</summary>
+    public ProviderConfig ValidateStoredProvider(string name, JsonElement json)
+    {
+        var warnings = new List<string>();
+        var provider = _loader.ReadProvider(name, new JsonObjectReader(json, $"$.providers.{name}"), warnings)
+            ?? throw new ConfigException($"$.providers.{name}", "this provider type is not supported yet");
+        return provider with { FromConfigFile = false };
+    }
+
+    private void Publish()
+    {
+        lock (_gate)
+        {
+            var providers = new Dictionary<string, ProviderConfig>(_fileConfig.Providers, StringComparer.Ordinal);
+            foreach (var (name, json) in _store.LoadProviders())
+            {
+                if (providers.ContainsKey(name))
+                {
+                    _logger.LogWarning("Provider {Provider} is defined in the config file and the store; the file wins", name);
+                    continue;
+                }
+
+                try
+                {
+                    using var document = JsonDocument.Parse(json);
+                    providers[name] = ValidateStoredProvider(name, document.RootElement);
+                }
+                catch (Exception ex) when (ex is ConfigException or JsonException)
+                {
+                    _logger.LogError("Stored provider {Provider} is invalid and was skipped: {Reason}", name, ex.Message);
+                }
+            }
+
+            _current = _fileConfig with { Providers = providers.ToFrozenDictionary(StringComparer.Ordinal) };
+        }
+
+        Changed?.Invoke(_current);
+    }
+
+    private void Watch(string fullPath)
+    {
+        _fileProvider = new PhysicalFileProvider(Path.GetDirectoryName(fullPath)!)
+        {
+            UsePollingFileWatcher = false,
+        };
+        var fileName = Path.GetFileName(fullPath);
+        void Register()
+        {
+            _watchRegistration = _fileProvider.Watch(fileName).RegisterChangeCallback(_ =>
+            {
+                var version = Interlocked.Increment(ref _reloadVersion);
+                _ = Task.Delay(ReloadDebounce).ContinueWith(_ =>
+                {
+                    if (version == Volatile.Read(ref _reloadVersion))
+                    {
+                        Reload(fullPath);
+                    }
+                }, TaskScheduler.Default);
+                Register();
+            }, null);
+        }
+
+        Register();
+    }
+
+    private void Reload(string fullPath)
+    {
+        try
+        {
+            var config = _loader.Load(File.ReadAllText(fullPath));
+            foreach (var warning in config.Warnings)
+            {
+                _logger.LogWarning("Config: {Warning}", warning);
+            }
+
+            _fileConfig = config;
+            _logger.LogInformation("Config file {Path} reloaded: {Count} providers", fullPath, config.Providers.Count);
+            Publish();
+        }
+        catch (Exception ex) when (ex is ConfigException or IOException)
+        {
+            _logger.LogError("Config reload rejected, keeping the last good configuration: {Reason}", ex.Message);
+        }
+    }
+
+    public void Dispose()
+    {
+        _watchRegistration?.Dispose();
+        _fileProvider?.Dispose();
+    }
+}

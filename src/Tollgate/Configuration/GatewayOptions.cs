@@ -1,0 +1,18 @@
+namespace Tollgate.Configuration;
+
+/// <summary>Process-level settings from the command line or environment (DESIGN.md, "Running").</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Path of the JSON config file (<c>--config</c> / <c>TOLLGATE_CONFIG</c>); optional.</summary>
+    public string? ConfigPath { get; set; }
+
+    /// <summary>Data directory for the embedded store (<c>--data</c> / <c>TOLLGATE_DATA</c>).</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    public string? AdminToken { get; set; }
+
+    public string? EncryptionKey { get; set; }
+
+    /// <summary>How long discovered model lists are cached.</summary>
+    public TimeSpan ModelDiscoveryTtl { get; set; } = TimeSpan.FromMinutes(5);
+}

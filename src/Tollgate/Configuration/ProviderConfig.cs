@@ -1,0 +1,19 @@
+namespace Tollgate.Configuration;
+
+/// <summary>A configured upstream provider: where it lives, how to authenticate, and which keys it has.</summary>
+public sealed record ProviderConfig
+{
+    public required string Name { get; init; }
+
+    public required ProviderKind Kind { get; init; }
+
+    /// <summary>The base URL the provider's own SDK would use, without a trailing slash.</summary>
+    public required string BaseUrl { get; init; }
+
+    public IReadOnlyList<ProviderKeyConfig> Keys { get; init; } = [];
+
+    public NetworkConfig Network { get; init; } = new();
+
+    /// <summary>True when the config file declared it (read-only through the admin API).</summary>
+    public bool FromConfigFile { get; init; }
+}

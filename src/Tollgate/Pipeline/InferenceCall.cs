@@ -1,0 +1,38 @@
+using Tollgate.Configuration;
+using Tollgate.Providers;
+
+namespace Tollgate.Pipeline;
+
+/// <summary>Everything one inference request carries through the pipeline, from the parsed body to the usage it cost.</summary>
+internal sealed class InferenceCall
+{
+    public required HttpContext Http { get; init; }
+
+    public required InferenceOperation Operation { get; init; }
+
+    /// <summary>The client's body exactly as received.</summary>
+    public required ReadOnlyMemory<byte> Body { get; init; }
+
+    public required RequestSniff Sniff { get; init; }
+
+    public required string RequestId { get; init; }
+
+    /// <summary>Stopwatch timestamp when the gateway started handling the request.</summary>
+    public required long StartedAt { get; init; }
+
+    public ProviderRuntime Provider { get; set; } = null!;
+
+    /// <summary>The model name the upstream knows (the part after <c>provider/</c>).</summary>
+    public string Model { get; set; } = string.Empty;
+
+    public ProviderKeyConfig? Key { get; set; }
+
+    public int Attempts { get; set; }
+
+    public TokenUsage Usage { get; set; }
+
+    /// <summary>Ticks spent waiting on the upstream, to report the gateway's own overhead.</summary>
+    public long UpstreamTicks { get; set; }
+
+    public long Created { get; } = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+}

@@ -1,0 +1,429 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using Tollgate.Api;
+using Tollgate.Configuration;
+using Tollgate.Observability;
+using Tollgate.Providers;
+using Tollgate.Routing;
+using Tollgate.Streaming;
+
+namespace Tollgate.Pipeline;
+
+/// <summary>
+/// The inference pipeline, in the order it runs:
+/// <code>
+///   read body (limit) → sniff model/stream → resolve provider/model → build upstream body once
+///        → attempt loop: pick key → credential → send → success? relay (stream) or copy/translate (JSON)
+///                        └ failure → map error; refresh OAuth once on 401; rotate key on 401/403/429;
+///                                    back off (jitter, Retry-After) on 429/5xx/timeouts, up to max_retries
+///        → last error, OpenAI-shaped, with the upstream's status
+/// </code>
+/// Governance (issue 4) slots in between resolve and the attempt loop.
+/// </summary>
+internal sealed class InferenceExecutor(
+    ModelRouter router,
+    GatewayConfigMonitor config,
+    TimeProvider time,
+    ILogger<InferenceExecutor> logger)
+{
+    /// <summary>Longest Retry-After the gateway waits out itself; beyond it the client gets the 429 and decides.</summary>
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(10);
+
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    public async Task ExecuteAsync(HttpContext context, InferenceOperation operation)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        var requestId = GatewayHeaders.EnsureRequestId(context);
+        var (body, readError) = await RequestBodyReader.ReadAsync(context, config.Current.Client.MaxRequestBodyBytes).ConfigureAwait(false);
+        if (readError is not null)
+        {
+            await ErrorResponses.WriteAsync(context, readError).ConfigureAwait(false);
+            return;
+        }
+
+        using (body)
+        {
+            if (!RequestSniffer.TrySniff(body!.WrittenSpan, out var sniff, out var sniffError))
+            {
+                await ErrorResponses.WriteAsync(context, GatewayError.BadRequest(sniffError!)).ConfigureAwait(false);
+                return;
+            }
+
+            if (string.IsNullOrEmpty(sniff.Model))
+            {
+                await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("You must provide a model parameter.", "model", "missing_model")).ConfigureAwait(false);
+                return;
+            }
+
+            var routeError = router.TryResolve(sniff.Model, out var provider, out var upstreamModel)
+                ?? provider.Client.CheckSupported(provider, operation);
+            if (routeError is not null)
+            {
+                await ErrorResponses.WriteAsync(context, routeError).ConfigureAwait(false);
+                return;
+            }
+
+            var call = new InferenceCall
+            {
+                Http = context,
+                Operation = operation,
+                Body = body.WrittenMemory,
+                Sniff = sniff,
+                RequestId = requestId,
+                StartedAt = startedAt,
+                Provider = provider,
+                Model = upstreamModel,
+            };
+
+            using var upstreamBody = new PooledBufferWriter(body.WrittenCount + 256);
+            GatewayError? bodyError;
+            try
+            {
+                bodyError = provider.Client.WriteBody(call, upstreamBody);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                bodyError = GatewayError.BadRequest("The request body is not valid JSON.");
+            }
+
+            if (bodyError is not null)
+            {
+                await ErrorResponses.WriteAsync(context, bodyError).ConfigureAwait(false);
+                return;
+            }
+
+            var error = await SendAsync(call, upstreamBody.WrittenMemory).ConfigureAwait(false);
+            if (error is not null && !context.RequestAborted.IsCancellationRequested)
+            {
+                GatewayHeaders.SetRoute(context, call);
+                await ErrorResponses.WriteAsync(context, error).ConfigureAwait(false);
+            }
+
+            GatewayLog.RequestCompleted(logger, requestId, provider.Name, upstreamModel, context.Response.StatusCode, call.Attempts,
+                call.Usage.PromptTokens, call.Usage.CompletionTokens, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds);
+        }
+    }
+
+    /// <summary>Runs the attempt loop. Returns null once a response went to the client, else the error to send.</summary>
+    private async Task<GatewayError?> SendAsync(InferenceCall call, ReadOnlyMemory<byte> upstreamBody)
+    {
+        var context = call.Http;
+        var provider = call.Provider;
+        var network = provider.Config.Network;
+        GatewayError? lastError = null;
+        ulong excludedKeys = 0;
+        var refreshedCredential = false;
+        var retries = 0;
+
+        while (true)
+        {
+            if (!KeySelector.TrySelect(provider, call.Model, excludedKeys, out var key))
+            {
+                return lastError ?? GatewayError.ModelNotFound(
+                    $"No key of provider '{provider.Name}' is allowed to serve model '{call.Model}'.");
+            }
+
+            call.Key = key;
+            call.Attempts++;
+            var credential = provider.CredentialFor(key);
+            string? secret;
+            try
+            {
+                secret = await credential.GetAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (CredentialException ex)
+            {
+                lastError = new GatewayError(StatusCodes.Status502BadGateway, ex.Message, ErrorTypes.Upstream, "upstream_credential_error");
+                excludedKeys |= KeySelector.Bit(KeySelector.IndexOf(provider, key));
+                continue;
+            }
+            catch (HttpRequestException ex)
+            {
+                lastError = GatewayError.UpstreamUnreachable(provider.Name, Describe(ex));
+                excludedKeys |= KeySelector.Bit(KeySelector.IndexOf(provider, key));
+                continue;
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            var outcome = await AttemptAsync(call, key, secret, upstreamBody).ConfigureAwait(false);
+            if (outcome.Error is null)
+            {
+                return null;
+            }
+
+            lastError = outcome.Error;
+            var status = lastError.Status;
+            if (status == StatusCodes.Status401Unauthorized && credential.CanRefresh && !refreshedCredential && secret is not null)
+            {
+                // An OAuth token can be revoked or expire early: refresh it once and retry at once.
+                credential.Invalidate(secret);
+                refreshedCredential = true;
+                continue;
+            }
+
+            var keyBit = KeySelector.Bit(KeySelector.IndexOf(provider, key));
+            if (status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+            {
+                // This key is bad for this request; another key may be fine.
+                excludedKeys |= keyBit;
+                continue;
+            }
+
+            if (!lastError.Retryable || retries >= network.MaxRetries)
+            {
+                return lastError;
+            }
+
+            retries++;
+            if (status == StatusCodes.Status429TooManyRequests && KeySelector.TrySelect(provider, call.Model, excludedKeys | keyBit, out _))
+            {
+                // Rate limited on this key: rotate to another key before backing off.
+                excludedKeys |= keyBit;
+                continue;
+            }
+
+            var delay = Backoff(network, retries, lastError.RetryAfterSeconds);
+            if (delay is null)
+            {
+                return lastError;
+            }
+
+            try
+            {
+                await Task.Delay(delay.Value, time, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+    }
+
+    private async Task<AttemptOutcome> AttemptAsync(InferenceCall call, ProviderKeyConfig? key, string? secret, ReadOnlyMemory<byte> upstreamBody)
+    {
+        var context = call.Http;
+        var provider = call.Provider;
+        var network = provider.Config.Network;
+        using var request = new HttpRequestMessage(HttpMethod.Post, provider.Client.BuildUri(call, key))
+        {
+            Content = new ReadOnlyMemoryContent(upstreamBody),
+        };
+        request.Content.Headers.ContentType = JsonContentType;
+        foreach (var (name, value) in network.ExtraHeaders)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        provider.Client.ApplyAuth(request, provider, secret);
+        if (call.Sniff.Stream)
+        {
+            request.Headers.Accept.Add(EventStreamAccept);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(network.RequestTimeout);
+        var sentAt = Stopwatch.GetTimestamp();
+        HttpResponseMessage response;
+        try
+        {
+            response = await provider.Http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return AttemptOutcome.Done;
+        }
+        catch (OperationCanceledException)
+        {
+            return new AttemptOutcome(GatewayError.UpstreamTimeout(provider.Name, network.RequestTimeout));
+        }
+        catch (HttpRequestException ex)
+        {
+            return new AttemptOutcome(GatewayError.UpstreamUnreachable(provider.Name, Describe(ex)));
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            try
+            {
+                if (status is < 200 or >= 300)
+                {
+                    var errorBody = await ReadCappedAsync(response, MaxErrorBodyBytes, timeout.Token).ConfigureAwait(false);
+                    using (errorBody)
+                    {
+                        var error = UpstreamErrorReader.Read(status, errorBody.WrittenSpan, provider.Name, RetryAfterSeconds(response));
+                        return new AttemptOutcome(Redact(error, secret));
+                    }
+                }
+
+                if (call.Sniff.Stream && call.Operation != InferenceOperation.Embeddings)
+                {
+                    await RelayStreamAsync(call, response, timeout, sentAt).ConfigureAwait(false);
+                    return AttemptOutcome.Done;
+                }
+
+                using var responseBody = await ReadCappedAsync(response, int.MaxValue, timeout.Token).ConfigureAwait(false);
+                call.UpstreamTicks = Stopwatch.GetTimestamp() - sentAt;
+                await WriteJsonResponseAsync(call, responseBody).ConfigureAwait(false);
+                return AttemptOutcome.Done;
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return AttemptOutcome.Done;
+            }
+            catch (OperationCanceledException)
+            {
+                return new AttemptOutcome(GatewayError.UpstreamTimeout(provider.Name, network.RequestTimeout));
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            {
+                return new AttemptOutcome(GatewayError.UpstreamUnreachable(provider.Name, "the connection broke while reading the response"));
+            }
+        }
+    }
+
+    private static async Task WriteJsonResponseAsync(InferenceCall call, PooledBufferWriter upstreamBody)
+    {
+        var context = call.Http;
+        var client = call.Provider.Client;
+        PooledBufferWriter? transformed = null;
+        try
+        {
+            ReadOnlyMemory<byte> payload;
+            if (client.TransformsResponse(call))
+            {
+                transformed = new PooledBufferWriter(upstreamBody.WrittenCount + 512);
+                call.Usage = client.WriteResponse(call, upstreamBody.WrittenSpan, transformed);
+                payload = transformed.WrittenMemory;
+            }
+            else
+            {
+                call.Usage = UsageReader.TryRead(upstreamBody.WrittenSpan, out var usage, out _) ? usage : default;
+                payload = upstreamBody.WrittenMemory;
+            }
+
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json";
+            response.ContentLength = payload.Length;
+            GatewayHeaders.SetRoute(context, call);
+            GatewayHeaders.SetOverhead(context, call);
+            await response.Body.WriteAsync(payload, context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            transformed?.Dispose();
+        }
+    }
+
+    private static async Task RelayStreamAsync(InferenceCall call, HttpResponseMessage upstream, CancellationTokenSource timeout, long sentAt)
+    {
+        var context = call.Http;
+        var response = context.Response;
+        call.UpstreamTicks = Stopwatch.GetTimestamp() - sentAt;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        GatewayHeaders.SetRoute(context, call);
+        GatewayHeaders.SetOverhead(context, call);
+        await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+
+        var stream = await upstream.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+        var options = new StreamRelayOptions(
+            call.Provider.Name,
+            call.Provider.Config.Network.StreamIdleTimeout,
+            call.Sniff.IncludeUsage,
+            call.Operation == InferenceOperation.Completions ? "text_completion" : "chat.completion.chunk",
+            "chatcmpl-" + call.RequestId,
+            call.Created,
+            call.Model);
+        var outcome = await StreamRelay.RunAsync(context, stream, call.Provider.Client.CreateStreamTranslator(call), options, timeout).ConfigureAwait(false);
+        call.Usage = outcome.Usage;
+    }
+
+    private static async Task<PooledBufferWriter> ReadCappedAsync(HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken)
+    {
+        var length = response.Content.Headers.ContentLength;
+        var buffer = new PooledBufferWriter(length is > 0 and < 1 << 24 ? (int)length.Value : 8192);
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            while (buffer.WrittenCount < maxBytes)
+            {
+                var memory = buffer.GetMemory(4096);
+                var read = await stream.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                buffer.Advance(Math.Min(read, maxBytes - buffer.WrittenCount));
+            }
+
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Exponential backoff with full jitter on the upper half; a Retry-After beyond the cap means "do not wait".</summary>
+    private static TimeSpan? Backoff(NetworkConfig network, int retry, int? retryAfterSeconds)
+    {
+        if (retryAfterSeconds is { } seconds)
+        {
+            var retryAfter = TimeSpan.FromSeconds(seconds);
+            return retryAfter <= MaxRetryAfter ? retryAfter : null;
+        }
+
+        var exponential = network.RetryBackoffInitial.TotalMilliseconds * Math.Pow(2, retry - 1);
+        var capped = Math.Min(exponential, network.RetryBackoffMax.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+    }
+
+    private static int? RetryAfterSeconds(HttpResponseMessage response)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return (int)Math.Ceiling(delta.TotalSeconds);
+        }
+
+        if (retryAfter?.Date is { } date)
+        {
+            return Math.Max(0, (int)Math.Ceiling((date - DateTimeOffset.UtcNow).TotalSeconds));
+        }
+
+        return null;
+    }
+
+    /// <summary>Upstream messages sometimes echo the key they rejected; never pass it on.</summary>
+    private static GatewayError Redact(GatewayError error, string? secret) =>
+        !string.IsNullOrEmpty(secret) && secret.Length >= 8 && error.Message.Contains(secret, StringComparison.Ordinal)
+            ? error with { Message = error.Message.Replace(secret, SecretMask.Mask(secret), StringComparison.Ordinal) }
+            : error;
+
+    private static string Describe(HttpRequestException ex) => ex.HttpRequestError switch
+    {
+        HttpRequestError.ConnectionError => "connection refused or reset",
+        HttpRequestError.NameResolutionError => "host name could not be resolved",
+        HttpRequestError.SecureConnectionError => "TLS handshake failed",
+        _ => ex.InnerException?.Message ?? ex.Message,
+    };
+
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue EventStreamAccept = new("text/event-stream");
+
+    private readonly record struct AttemptOutcome(GatewayError? Error)
+    {
+        public static AttemptOutcome Done => default;
+    }
+}

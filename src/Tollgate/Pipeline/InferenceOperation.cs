@@ -1,0 +1,8 @@
+namespace Tollgate.Pipeline;
+
+public enum InferenceOperation
+{
+    ChatCompletions,
+    Completions,
+    Embeddings,
+}

@@ -1,0 +1,17 @@
+using Tollgate;
+using Tollgate.Configuration;
+
+try
+{
+    var app = TollgateApp.Build(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (ConfigException ex)
+{
+    // A bad config stops the start with the JSON path of the bad field, not a stack trace.
+    await Console.Error.WriteLineAsync($"Tollgate: configuration error at {ex.JsonPath}: {ex.Reason}");
+    return 1;
+}
+
+public partial class Program;

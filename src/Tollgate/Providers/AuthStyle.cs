@@ -1,0 +1,13 @@
+namespace Tollgate.Providers;
+
+public enum AuthStyle
+{
+    /// <summary><c>Authorization: Bearer</c>.</summary>
+    Bearer,
+
+    /// <summary>Azure OpenAI's <c>api-key</c> header.</summary>
+    ApiKeyHeader,
+
+    /// <summary>Anthropic's <c>x-api-key</c> header.</summary>
+    XApiKey,
+}

@@ -1,0 +1,31 @@
+using System.Buffers;
+using Tollgate.Configuration;
+using Tollgate.Pipeline;
+using Tollgate.Streaming;
+
+namespace Tollgate.Providers;
+
+/// <summary>
+/// One wire family's client: builds the upstream request from the client's OpenAI-dialect body, and turns the upstream
+/// response back into OpenAI's dialect. Stateless; per-provider differences come from <see cref="ProviderTraits"/>.
+/// </summary>
+internal abstract class ProviderClient
+{
+    /// <summary>Null when the provider can serve <paramref name="operation"/>; otherwise the 400 to return.</summary>
+    public virtual GatewayError? CheckSupported(ProviderRuntime provider, InferenceOperation operation) => null;
+
+    /// <summary>Writes the upstream body. Keys never change it, so it is built once per provider and reused across retries.</summary>
+    public abstract GatewayError? WriteBody(InferenceCall call, IBufferWriter<byte> output);
+
+    public abstract Uri BuildUri(InferenceCall call, ProviderKeyConfig? key);
+
+    public abstract void ApplyAuth(HttpRequestMessage request, ProviderRuntime provider, string? secret);
+
+    /// <summary>Whether a non-stream success body must be rewritten (otherwise it is relayed as is).</summary>
+    public abstract bool TransformsResponse(InferenceCall call);
+
+    /// <summary>Rewrites a non-stream success body into OpenAI's dialect and returns its usage.</summary>
+    public abstract TokenUsage WriteResponse(InferenceCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output);
+
+    public abstract IStreamTranslator CreateStreamTranslator(InferenceCall call);
+}

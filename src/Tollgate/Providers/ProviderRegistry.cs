@@ -1,0 +1,112 @@
+using System.Collections.Frozen;
+using System.Net;
+using Tollgate.Configuration;
+using Tollgate.Providers.Anthropic;
+using Tollgate.Providers.Databricks;
+using Tollgate.Providers.OpenAICompatible;
+
+namespace Tollgate.Providers;
+
+/// <summary>
+/// Turns the live config into ready <see cref="ProviderRuntime"/>s, swapped atomically on every config change. HTTP
+/// handlers and OAuth credentials survive a reload when their inputs did not change, so connection pools and cached
+/// tokens are kept.
+/// </summary>
+internal sealed class ProviderRegistry
+{
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(string BaseUrl, TimeSpan ConnectTimeout), HttpMessageInvoker> _invokers = [];
+    private readonly Dictionary<(string Host, string ClientId, string Secret), DatabricksOAuthCredential> _oauth = [];
+    private volatile FrozenDictionary<string, ProviderRuntime> _providers = FrozenDictionary<string, ProviderRuntime>.Empty;
+
+    public ProviderRegistry(GatewayConfigMonitor monitor, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        _time = time;
+        _loggerFactory = loggerFactory;
+        monitor.Changed += Rebuild;
+        Rebuild(monitor.Current);
+    }
+
+    public FrozenDictionary<string, ProviderRuntime> Providers => _providers;
+
+    public bool TryGet(string name, out ProviderRuntime provider) => _providers.TryGetValue(name, out provider!);
+
+    private void Rebuild(GatewayConfig config)
+    {
+        lock (_gate)
+        {
+            var built = new Dictionary<string, ProviderRuntime>(StringComparer.Ordinal);
+            foreach (var (name, provider) in config.Providers)
+            {
+                built[name] = Build(provider);
+            }
+
+            _providers = built.ToFrozenDictionary(StringComparer.Ordinal);
+        }
+    }
+
+    private ProviderRuntime Build(ProviderConfig config)
+    {
+        var traits = ProviderTraits.For(config.Kind);
+        var invoker = InvokerFor(config);
+        var credentials = new Dictionary<string, ICredential>(StringComparer.Ordinal);
+        foreach (var key in config.Keys)
+        {
+            credentials[key.Id] = key.Databricks is { } sp ? OAuthFor(config.BaseUrl, sp, invoker) : new StaticCredential(key.Value);
+        }
+
+        if (config.Keys.Count == 0)
+        {
+            credentials[ProviderRuntime.KeylessId] = StaticCredential.None;
+        }
+
+        return new ProviderRuntime
+        {
+            Config = config,
+            Traits = traits,
+            Client = traits.Family == ProviderFamily.Anthropic ? AnthropicClient.Instance : OpenAICompatibleClient.Instance,
+            Http = invoker,
+            Credentials = credentials.ToFrozenDictionary(StringComparer.Ordinal),
+        };
+    }
+
+    private HttpMessageInvoker InvokerFor(ProviderConfig config)
+    {
+        var key = (config.BaseUrl, config.Network.ConnectTimeout);
+        if (!_invokers.TryGetValue(key, out var invoker))
+        {
+            // One pooled handler per upstream, configured like YARP's forwarder client: no proxy, redirects,
+            // decompression or cookies; HttpMessageInvoker rather than HttpClient, which would buffer responses.
+            var handler = new SocketsHttpHandler
+            {
+                UseProxy = false,
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.None,
+                UseCookies = false,
+                ConnectTimeout = config.Network.ConnectTimeout,
+                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+                EnableMultipleHttp2Connections = true,
+            };
+            invoker = new HttpMessageInvoker(handler, disposeHandler: true);
+            _invokers[key] = invoker;
+        }
+
+        return invoker;
+    }
+
+    private DatabricksOAuthCredential OAuthFor(string host, DatabricksKeyConfig sp, HttpMessageInvoker invoker)
+    {
+        var key = (host, sp.ClientId, sp.ClientSecret);
+        if (!_oauth.TryGetValue(key, out var credential))
+        {
+            credential = new DatabricksOAuthCredential(host, sp.ClientId, sp.ClientSecret, invoker, _time,
+                _loggerFactory.CreateLogger<DatabricksOAuthCredential>());
+            _oauth[key] = credential;
+        }
+
+        return credential;
+    }
+}

@@ -1,0 +1,101 @@
+using Tollgate.Configuration;
+using Tollgate.Providers;
+
+namespace Tollgate.Routing;
+
+/// <summary>
+/// Weighted random choice among a provider's keys that allow the model, skipping keys this request already found
+/// failing. No locks and no allocations: two passes over the key list (issue 5 adds adaptive weights).
+/// </summary>
+internal static class KeySelector
+{
+    /// <summary>Returns false when no key serves the model. <paramref name="key"/> is null for a keyless provider.</summary>
+    public static bool TrySelect(ProviderRuntime provider, string model, ulong excludedMask, out ProviderKeyConfig? key)
+    {
+        var keys = provider.Config.Keys;
+        key = null;
+        if (keys.Count == 0)
+        {
+            return excludedMask == 0;
+        }
+
+        var total = 0.0;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (IsCandidate(keys[i], i, model, excludedMask))
+            {
+                total += keys[i].Weight;
+            }
+        }
+
+        if (total <= 0)
+        {
+            // Every allowed key has weight 0: weights only share traffic, they do not disable a key.
+            for (var i = 0; i < keys.Count; i++)
+            {
+                if ((excludedMask & Bit(i)) == 0 && AllowsModel(keys[i], model))
+                {
+                    key = keys[i];
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        var pick = Random.Shared.NextDouble() * total;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (!IsCandidate(keys[i], i, model, excludedMask))
+            {
+                continue;
+            }
+
+            pick -= keys[i].Weight;
+            key = keys[i];
+            if (pick < 0)
+            {
+                break;
+            }
+        }
+
+        return true;
+    }
+
+    public static int IndexOf(ProviderRuntime provider, ProviderKeyConfig? key)
+    {
+        if (key is null)
+        {
+            return 0;
+        }
+
+        var keys = provider.Config.Keys;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (ReferenceEquals(keys[i], key))
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
+    public static ulong Bit(int index) => index < 64 ? 1UL << index : 0;
+
+    public static bool AllowsModel(ProviderKeyConfig key, string model)
+    {
+        foreach (var pattern in key.Models)
+        {
+            if (Glob.Matches(pattern, model))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCandidate(ProviderKeyConfig key, int index, string model, ulong excludedMask) =>
+        key.Weight > 0 && (excludedMask & Bit(index)) == 0 && AllowsModel(key, model);
+}

@@ -1,0 +1,57 @@
+using Tollgate.Pipeline;
+using Tollgate.Providers;
+
+namespace Tollgate.Routing;
+
+/// <summary>
+/// Resolves a request's <c>model</c> to a provider and the upstream's model name. <c>provider/model</c> names the
+/// provider; a bare name (or one whose prefix is no provider, like <c>meta-llama/Llama-3.1-8B</c>) resolves when exactly
+/// one provider serves it, by config or by discovery.
+/// </summary>
+internal sealed class ModelRouter(ProviderRegistry registry, ModelCatalog catalog)
+{
+    public GatewayError? TryResolve(string model, out ProviderRuntime provider, out string upstreamModel)
+    {
+        var slash = model.IndexOf('/');
+        if (slash > 0 && registry.Providers.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(model.AsSpan(0, slash), out provider!))
+        {
+            upstreamModel = model[(slash + 1)..];
+            if (upstreamModel.Length == 0)
+            {
+                return GatewayError.BadRequest($"Model '{model}' names provider '{provider.Name}' but no model after the slash.", "model");
+            }
+
+            return null;
+        }
+
+        upstreamModel = model;
+        provider = null!;
+        ProviderRuntime? only = null;
+        var count = 0;
+        foreach (var candidate in catalog.ProvidersServing(model))
+        {
+            only = candidate;
+            count++;
+        }
+
+        if (count == 1)
+        {
+            provider = only!;
+            return null;
+        }
+
+        if (count > 1)
+        {
+            return GatewayError.BadRequest(
+                $"Model '{model}' is served by several providers; name one as 'provider/{model}'.", "model", "ambiguous_model");
+        }
+
+        if (slash > 0)
+        {
+            return GatewayError.ModelNotFound(
+                $"Unknown provider '{model[..slash]}' in model '{model}'. Configured providers: {string.Join(", ", registry.Providers.Keys.Order(StringComparer.Ordinal))}.");
+        }
+
+        return GatewayError.ModelNotFound($"The model '{model}' does not exist or is not routable; use 'provider/model' (see GET /v1/models).");
+    }
+}

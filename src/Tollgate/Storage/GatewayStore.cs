@@ -1,0 +1,112 @@
+using Microsoft.Data.Sqlite;
+
+namespace Tollgate.Storage;
+
+/// <summary>
+/// The embedded SQLite store under the data directory. For now it holds providers added through the admin API (their
+/// whole JSON encrypted, since it carries keys) and settings; later issues add governance and logs behind interfaces.
+/// </summary>
+public sealed class GatewayStore
+{
+    private readonly string _connectionString;
+    private readonly SecretProtector _protector;
+
+    public GatewayStore(string dataDirectory, SecretProtector protector)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataDirectory, "tollgate.db"),
+            Cache = SqliteCacheMode.Shared,
+            Pooling = true,
+        }.ToString();
+        _protector = protector;
+        Migrate();
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private void Migrate()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS providers (
+                name TEXT PRIMARY KEY,
+                config TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS settings (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Stored providers as (name, decrypted JSON).</summary>
+    public IReadOnlyList<(string Name, string Json)> LoadProviders()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name, config FROM providers ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var list = new List<(string, string)>();
+        while (reader.Read())
+        {
+            list.Add((reader.GetString(0), _protector.Unprotect(reader.GetString(1))));
+        }
+
+        return list;
+    }
+
+    public void SaveProvider(string name, string json)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO providers (name, config, updated_at) VALUES ($name, $config, $now)
+            ON CONFLICT(name) DO UPDATE SET config = excluded.config, updated_at = excluded.updated_at
+            """;
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$config", _protector.Protect(json));
+        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O"));
+        command.ExecuteNonQuery();
+    }
+
+    public bool DeleteProvider(string name)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM providers WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return command.ExecuteNonQuery() > 0;
+    }
+
+    public string? GetSetting(string key)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM settings WHERE key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        return command.ExecuteScalar() as string;
+    }
+
+    public void SetSetting(string key, string value)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$value", value);
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,80 @@
+using System.Buffers;
+using Tollgate.Pipeline;
+using Tollgate.Providers;
+
+namespace Tollgate.Streaming;
+
+/// <summary>
+/// Relays OpenAI-dialect chunks unchanged, reading usage where it appears: OpenAI's final usage chunk, or the running
+/// totals Databricks puts on every chunk (the last one wins). A usage-only chunk the client did not ask for is dropped,
+/// since the gateway may have asked for it only to know the cost.
+/// </summary>
+internal sealed class OpenAIStreamPassthrough(bool clientWantsUsage, string provider) : IStreamTranslator
+{
+    private static ReadOnlySpan<byte> DoneMarker => "[DONE]"u8;
+
+    private static ReadOnlySpan<byte> ErrorStart => "{\"error\""u8;
+
+    private static ReadOnlySpan<byte> EmptyChoices => "\"choices\":[]"u8;
+
+    public TokenUsage Usage { get; private set; }
+
+    public bool Completed { get; private set; }
+
+    public bool UsageChunkWritten { get; private set; }
+
+    public GatewayError? Error { get; private set; }
+
+    public ChunkIdentity? Identity { get; private set; }
+
+    public void OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+    {
+        if (data.SequenceEqual(DoneMarker))
+        {
+            Completed = true;
+            return;
+        }
+
+        if (data.StartsWith(ErrorStart) || eventName.SequenceEqual("error"u8))
+        {
+            Error = UpstreamErrorReader.Read(StatusCodes.Status502BadGateway, data, provider, null);
+            return;
+        }
+
+        if (Identity is null && ChunkIdentity.TryRead(data) is { Id.Length: > 0 } identity)
+        {
+            Identity = identity;
+        }
+
+        if (UsageReader.MayContainUsage(data) && UsageReader.TryRead(data, out var usage, out var emptyChoices))
+        {
+            Usage = usage;
+            if (emptyChoices)
+            {
+                if (!clientWantsUsage)
+                {
+                    return;
+                }
+
+                UsageChunkWritten = true;
+            }
+            else
+            {
+                // Databricks puts running totals on every chunk; OpenAI clients expect usage only in the final
+                // usage chunk, which the relay sends if the client asked for it.
+                output.Write(SseFrames.DataPrefix);
+                BodyRewriter.WriteWithout(data, JsonFields.Usage.EncodedUtf8Bytes, output);
+                output.Write(SseFrames.EventEnd);
+                return;
+            }
+        }
+        else if (data.IndexOf(EmptyChoices) >= 0)
+        {
+            // A chunk with no choices and no usage carries nothing an OpenAI client can use (Azure's leading
+            // prompt_filter_results chunk); dropping it keeps the stream OpenAI-shaped.
+            return;
+        }
+
+        SseFrames.WriteData(data, output);
+    }
+}

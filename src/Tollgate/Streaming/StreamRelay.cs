@@ -1,0 +1,107 @@
+using System.Buffers;
+using Tollgate.Pipeline;
+using Tollgate.Providers;
+
+namespace Tollgate.Streaming;
+
+/// <summary>
+/// Relays one upstream SSE body to the client event by event, flushing after each, with an idle timeout reset on every
+/// read. Whatever happens upstream, the client's stream ends with an optional error event, the usage chunk it asked for,
+/// and <c>data: [DONE]</c>.
+/// </summary>
+internal static class StreamRelay
+{
+    public static async Task<StreamOutcome> RunAsync(
+        HttpContext context,
+        Stream upstream,
+        IStreamTranslator translator,
+        StreamRelayOptions options,
+        CancellationTokenSource attemptTimeout)
+    {
+        var output = context.Response.BodyWriter;
+        var clientAborted = context.RequestAborted;
+        GatewayError? failure = null;
+        using var reader = new SseReader(upstream);
+        try
+        {
+            while (true)
+            {
+                attemptTimeout.CancelAfter(options.IdleTimeout);
+                if (!await reader.ReadAsync(attemptTimeout.Token).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                translator.OnEvent(reader.EventName, reader.Data, output);
+                if (translator.Error is not null)
+                {
+                    break;
+                }
+
+                if (output.UnflushedBytes > 0)
+                {
+                    var flush = await output.FlushAsync(clientAborted).ConfigureAwait(false);
+                    if (flush.IsCanceled || flush.IsCompleted)
+                    {
+                        return new StreamOutcome(translator.Usage, translator.Completed, null, ClientGone: true);
+                    }
+                }
+
+                if (translator.Completed)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            return new StreamOutcome(translator.Usage, translator.Completed, null, ClientGone: true);
+        }
+        catch (OperationCanceledException)
+        {
+            failure = new GatewayError(StatusCodes.Status504GatewayTimeout,
+                $"Upstream provider '{options.Provider}' sent nothing for {options.IdleTimeout.TotalSeconds:0.###} s; the stream was cut.",
+                ErrorTypes.Upstream, "upstream_timeout");
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException)
+        {
+            failure = new GatewayError(StatusCodes.Status502BadGateway,
+                $"The stream from upstream provider '{options.Provider}' broke off before it was complete.",
+                ErrorTypes.Upstream, "upstream_stream_interrupted");
+        }
+
+        failure ??= translator.Error;
+        if (failure is not null)
+        {
+            SseFrames.WriteError(failure, output);
+        }
+        else if (options.ClientWantsUsage && !translator.UsageChunkWritten)
+        {
+            var identity = translator.Identity ?? ChunkIdentity.Create(options.FallbackId, options.Created, options.Model);
+            SseFrames.WriteUsageChunk(identity, options.ChunkObject, translator.Usage, output);
+        }
+
+        output.Write(SseFrames.Done);
+        try
+        {
+            await output.FlushAsync(clientAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return new StreamOutcome(translator.Usage, translator.Completed, failure, ClientGone: true);
+        }
+
+        return new StreamOutcome(translator.Usage, translator.Completed, failure, ClientGone: false);
+    }
+}
+
+internal sealed record StreamRelayOptions(
+    string Provider,
+    TimeSpan IdleTimeout,
+    bool ClientWantsUsage,
+    string ChunkObject,
+    string FallbackId,
+    long Created,
+    string Model);
+
+internal sealed record StreamOutcome(TokenUsage Usage, bool Completed, GatewayError? Error, bool ClientGone);

@@ -1,0 +1,74 @@
+using Tollgate.Api;
+using Tollgate.Configuration;
+using Tollgate.Pipeline;
+using Tollgate.Providers;
+using Tollgate.Routing;
+using Tollgate.Storage;
+
+namespace Tollgate;
+
+/// <summary>Composes the gateway: services, Kestrel, middleware and endpoints. Tests build it the same way as Program.</summary>
+public static class TollgateApp
+{
+    public const string DefaultUrl = "http://localhost:8080";
+
+    /// <summary>Builds the app and loads its configuration; throws <see cref="ConfigException"/> for a bad config file.</summary>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        var configuration = builder.Configuration;
+        var options = new GatewayOptions
+        {
+            ConfigPath = configuration["config"] ?? configuration["TOLLGATE_CONFIG"],
+            DataDirectory = configuration["data"] ?? configuration["TOLLGATE_DATA"] ?? "data",
+            AdminToken = configuration["TOLLGATE_ADMIN_TOKEN"],
+            EncryptionKey = configuration["TOLLGATE_ENCRYPTION_KEY"],
+        };
+
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The inference pipeline enforces client.max_request_body_size_mb itself, with an OpenAI-shaped 413.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+
+        Directory.CreateDirectory(options.DataDirectory);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(SecretResolver.FromEnvironment);
+        services.AddSingleton<ConfigLoader>();
+        services.AddSingleton(_ => SecretProtector.Create(options.EncryptionKey, options.DataDirectory));
+        services.AddSingleton(sp => new GatewayStore(options.DataDirectory, sp.GetRequiredService<SecretProtector>()));
+        services.AddSingleton<GatewayConfigMonitor>();
+        services.AddSingleton<ProviderRegistry>();
+        services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<ModelRouter>();
+        services.AddSingleton<InferenceExecutor>();
+        services.AddSingleton<AdminAuth>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        configureServices?.Invoke(services);
+
+        var app = builder.Build();
+        app.Services.GetRequiredService<GatewayConfigMonitor>().Initialize();
+        app.Services.GetRequiredService<ProviderRegistry>();
+        app.Services.GetRequiredService<AdminAuth>();
+
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.MapHealthApi();
+        app.MapInferenceApi();
+        app.MapProvidersAdminApi();
+        app.MapGet("/", () => Results.Json(new HealthStatus("Tollgate is running"), ApiJsonContext.Default.HealthStatus));
+        app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
+            new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",
+                ErrorTypes.InvalidRequest, "unknown_url")));
+        return app;
+    }
+}

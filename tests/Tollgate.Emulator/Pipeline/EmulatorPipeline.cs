@@ -1,0 +1,164 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Primitives;
+using Tollgate.Emulator.Providers;
+
+namespace Tollgate.Emulator.Pipeline;
+
+/// <summary>
+/// Runs before every provider endpoint:
+/// <code>
+/// request ─► read body ─► journal + counters ─► fault? ─┬─ status fault: provider-shaped error, done
+///                                                       ├─ delay: sleep (abort ends it), then continue
+///                                                       └─ drop-stream: remembered for the SSE writer
+///                                                  ─► endpoint (auth, validation, response)
+/// </code>
+/// Journaling comes before faults so tests can count every attempt a gateway makes, failed ones included.
+/// </summary>
+internal sealed class EmulatorPipeline(RequestJournal journal, FaultInjector faults, EmulatorState state)
+{
+    private const string ControlPrefix = "/_emulator";
+
+    public async Task InvokeAsync(HttpContext ctx, RequestDelegate next)
+    {
+        var request = ctx.Request;
+        if (request.Path.StartsWithSegments(ControlPrefix))
+        {
+            await next(ctx);
+            return;
+        }
+
+        var provider = ProviderNames.FromPath(request.Path);
+        SetRequestIdHeader(ctx, provider);
+        try
+        {
+            var body = await ReadBodyAsync(request, ctx.RequestAborted);
+            var (json, invalidJson) = Parse(body);
+            var credential = CredentialOf(request.Headers);
+            var pathAndQuery = request.Path.Value + request.QueryString.Value;
+            journal.Record(provider, request.Method, pathAndQuery, CopyHeaders(request.Headers), body, credential, DateTimeOffset.UtcNow);
+            state.CountRequest(provider);
+
+            var emu = new EmulatorRequest
+            {
+                Provider = provider,
+                Body = body,
+                Json = json,
+                InvalidJson = invalidJson,
+                Credential = credential,
+                IsStream = json?.GetBool("stream") == true,
+            };
+            ctx.Features.Set(emu);
+
+            var fault = faults.TryTake(provider, pathAndQuery, credential, json?.GetString("model"), emu.IsStream);
+            if (fault is not null)
+            {
+                if (fault.DelayMs > 0)
+                {
+                    await Task.Delay(fault.DelayMs, ctx.RequestAborted);
+                }
+
+                if (fault.Status > 0)
+                {
+                    await FaultResponder.WriteAsync(ctx, provider, fault);
+                    return;
+                }
+
+                emu.Fault = fault;
+            }
+
+            await next(ctx);
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (or a drop fault aborted us); there is nobody left to answer.
+        }
+    }
+
+    private static void SetRequestIdHeader(HttpContext ctx, string provider)
+    {
+        var id = JsonOut.NewId("req_emu_");
+        if (provider == ProviderNames.Anthropic)
+        {
+            ctx.Response.Headers["request-id"] = id;
+        }
+        else
+        {
+            ctx.Response.Headers["x-request-id"] = id;
+        }
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength == 0)
+        {
+            return string.Empty;
+        }
+
+        using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+        return await reader.ReadToEndAsync(ct);
+    }
+
+    private static (JsonObject? Json, bool Invalid) Parse(string body)
+    {
+        var span = body.AsSpan().TrimStart();
+        if (span.IsEmpty)
+        {
+            return (null, false);
+        }
+
+        // Cheap pre-check: form bodies (the OAuth token call) never start with a brace, and exceptions are slow.
+        if (span[0] != '{')
+        {
+            return (null, true);
+        }
+
+        try
+        {
+            return JsonNode.Parse(body) is JsonObject obj ? (obj, false) : (null, true);
+        }
+        catch (JsonException)
+        {
+            return (null, true);
+        }
+    }
+
+    /// <summary>The key a request carries, whichever header its provider uses.</summary>
+    private static string? CredentialOf(IHeaderDictionary headers)
+    {
+        if (headers.TryGetValue("x-api-key", out var apiKey) && !StringValues.IsNullOrEmpty(apiKey))
+        {
+            return apiKey.ToString();
+        }
+
+        if (headers.TryGetValue("api-key", out var azureKey) && !StringValues.IsNullOrEmpty(azureKey))
+        {
+            return azureKey.ToString();
+        }
+
+        var authorization = headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization["Bearer ".Length..].Trim();
+        }
+
+        if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return BasicCredentials.Decode(authorization)?.ClientId;
+        }
+
+        return null;
+    }
+
+    private static Dictionary<string, string> CopyHeaders(IHeaderDictionary headers)
+    {
+        var copy = new Dictionary<string, string>(headers.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in headers)
+        {
+            copy[name] = value.ToString();
+        }
+
+        return copy;
+    }
+}
