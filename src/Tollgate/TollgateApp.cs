@@ -53,7 +53,7 @@ public static class TollgateApp
         services.AddSingleton<ModelRouter>();
         services.AddSingleton<InferenceExecutor>();
         services.AddSingleton<AdminAuth>();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, JsonOutput.Context));
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -65,7 +65,7 @@ public static class TollgateApp
         app.MapHealthApi();
         app.MapInferenceApi();
         app.MapProvidersAdminApi();
-        app.MapGet("/", () => Results.Json(new HealthStatus("Tollgate is running"), ApiJsonContext.Default.HealthStatus));
+        app.MapGet("/", () => Results.Json(new HealthStatus("Tollgate is running"), JsonOutput.Context.HealthStatus));
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",
                 ErrorTypes.InvalidRequest, "unknown_url")));

@@ -17,6 +17,7 @@ public sealed class EmulatorState
     private volatile TimeProvider _timeProvider = TimeProvider.System;
     private int _tokenRequests;
     private long _totalRequests;
+    private int _clientAborts;
 
     /// <summary><c>expires_in</c> of Databricks OAuth tokens issued from now on; 0 issues tokens that are already expired.</summary>
     public int DatabricksTokenLifetimeSeconds
@@ -55,6 +56,11 @@ public sealed class EmulatorState
 
     /// <summary>Calls to the Databricks <c>/oidc/v1/token</c> endpoint, successful or not.</summary>
     public int TokenRequests => Volatile.Read(ref _tokenRequests);
+
+    /// <summary>Requests whose client (the gateway) hung up before the emulator finished answering.</summary>
+    public int ClientAborts => Volatile.Read(ref _clientAborts);
+
+    internal void CountClientAbort() => Interlocked.Increment(ref _clientAborts);
 
     /// <summary>Requests received per provider name (including ones answered by a fault).</summary>
     public IReadOnlyDictionary<string, long> RequestsByProvider => new Dictionary<string, long>(_requestsByProvider, StringComparer.OrdinalIgnoreCase);

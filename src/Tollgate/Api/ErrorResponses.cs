@@ -28,7 +28,7 @@ internal static class ErrorResponses
 
     public static void WriteBody(GatewayError error, System.Buffers.IBufferWriter<byte> output)
     {
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, JsonOutput.WriterOptions);
         writer.WriteStartObject();
         writer.WriteStartObject(JsonFields.Error);
         writer.WriteString(JsonFields.Message, error.Message);

@@ -8,9 +8,9 @@ internal static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/health", () => Results.Json(new HealthStatus("ok"), ApiJsonContext.Default.HealthStatus)).WithTags("Health");
+        endpoints.MapGet("/health", () => Results.Json(new HealthStatus("ok"), JsonOutput.Context.HealthStatus)).WithTags("Health");
         endpoints.MapGet("/ready", (GatewayConfigMonitor config, ProviderRegistry registry) =>
-            Results.Json(new ReadyStatus("ready", registry.Providers.Count), ApiJsonContext.Default.ReadyStatus)).WithTags("Health");
+            Results.Json(new ReadyStatus("ready", registry.Providers.Count), JsonOutput.Context.ReadyStatus)).WithTags("Health");
         return endpoints;
     }
 }

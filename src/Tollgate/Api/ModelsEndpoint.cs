@@ -13,7 +13,7 @@ internal static class ModelsEndpoint
         var models = await catalog.ListAsync(context.RequestAborted).ConfigureAwait(false);
         context.Response.ContentType = "application/json";
         using var buffer = new PooledBufferWriter(8192);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString(JsonFields.Object, "list");
@@ -43,7 +43,7 @@ internal static class ModelsEndpoint
 
         context.Response.ContentType = "application/json";
         using var buffer = new PooledBufferWriter(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
         {
             WriteModel(writer, found);
         }

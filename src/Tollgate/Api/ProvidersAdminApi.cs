@@ -30,7 +30,7 @@ internal static class ProvidersAdminApi
 
         group.MapGet("/", (ProviderRegistry registry) => Results.Json(
             new ProviderList(registry.Providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => ProviderView.From(p.Config)).ToList()),
-            ApiJsonContext.Default.ProviderList));
+            JsonOutput.Context.ProviderList));
 
         group.MapGet("/{name}", async (HttpContext context, string name, ProviderRegistry registry) =>
         {
@@ -40,7 +40,7 @@ internal static class ProvidersAdminApi
                 return;
             }
 
-            await Results.Json(ProviderView.From(provider.Config), ApiJsonContext.Default.ProviderView).ExecuteAsync(context).ConfigureAwait(false);
+            await Results.Json(ProviderView.From(provider.Config), JsonOutput.Context.ProviderView).ExecuteAsync(context).ConfigureAwait(false);
         });
 
         group.MapGet("/{name}/models", async (HttpContext context, string name, ProviderRegistry registry, ModelCatalog catalog) =>
@@ -55,7 +55,7 @@ internal static class ProvidersAdminApi
                 .Where(m => m.Provider == name)
                 .Select(m => new ModelEntryView(m.Id, m.Provider, m.Model, m.Source == ModelSource.Configured ? "configured" : "discovered", m.Task))
                 .ToArray();
-            await Results.Json(models, ApiJsonContext.Default.ModelEntryViewArray).ExecuteAsync(context).ConfigureAwait(false);
+            await Results.Json(models, JsonOutput.Context.ModelEntryViewArray).ExecuteAsync(context).ConfigureAwait(false);
         });
 
         group.MapPut("/{name}", async (HttpContext context, string name, GatewayConfigMonitor monitor, GatewayStore store, ProviderRegistry registry) =>
@@ -94,7 +94,7 @@ internal static class ProvidersAdminApi
 
             monitor.StoreChanged();
             registry.TryGet(name, out var saved);
-            await Results.Json(ProviderView.From(saved.Config), ApiJsonContext.Default.ProviderView).ExecuteAsync(context).ConfigureAwait(false);
+            await Results.Json(ProviderView.From(saved.Config), JsonOutput.Context.ProviderView).ExecuteAsync(context).ConfigureAwait(false);
         });
 
         group.MapDelete("/{name}", async (HttpContext context, string name, GatewayConfigMonitor monitor, GatewayStore store) =>

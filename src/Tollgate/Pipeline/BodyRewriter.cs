@@ -9,7 +9,7 @@ namespace Tollgate.Pipeline;
 /// </summary>
 internal static class BodyRewriter
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Rewrite(ReadOnlySpan<byte> body, in BodyRewrite rewrite, IBufferWriter<byte> output)
     {

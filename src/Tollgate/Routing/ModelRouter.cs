@@ -48,8 +48,10 @@ internal sealed class ModelRouter(ProviderRegistry registry, ModelCatalog catalo
 
         if (slash > 0)
         {
-            return GatewayError.ModelNotFound(
-                $"Unknown provider '{model[..slash]}' in model '{model}'. Configured providers: {string.Join(", ", registry.Providers.Keys.Order(StringComparer.Ordinal))}.");
+            var configured = registry.Providers.Count == 0
+                ? "none yet (add one with --config or PUT /api/providers/{name})"
+                : string.Join(", ", registry.Providers.Keys.Order(StringComparer.Ordinal));
+            return GatewayError.ModelNotFound($"Unknown provider '{model[..slash]}' in model '{model}'. Configured providers: {configured}.");
         }
 
         return GatewayError.ModelNotFound($"The model '{model}' does not exist or is not routable; use 'provider/model' (see GET /v1/models).");

@@ -25,7 +25,7 @@ internal static class SseFrames
     public static void WriteUsageChunk(ChunkIdentity identity, string objectType, TokenUsage usage, IBufferWriter<byte> output)
     {
         output.Write(DataPrefix);
-        using (var writer = new Utf8JsonWriter(output))
+        using (var writer = new Utf8JsonWriter(output, Api.JsonOutput.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString(JsonFields.Id, identity.Id);

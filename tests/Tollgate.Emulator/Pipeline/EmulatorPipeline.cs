@@ -74,6 +74,18 @@ internal sealed class EmulatorPipeline(RequestJournal journal, FaultInjector fau
         {
             // The client went away (or a drop fault aborted us); there is nobody left to answer.
         }
+        catch (IOException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            // A write to a connection the client already closed.
+        }
+        finally
+        {
+            // Lets tests check that a gateway cancels its upstream call when its own client disconnects.
+            if (ctx.RequestAborted.IsCancellationRequested && ctx.Features.Get<EmulatorRequest>()?.Fault?.DropStreamAfterEvents is null)
+            {
+                state.CountClientAbort();
+            }
+        }
     }
 
     private static void SetRequestIdHeader(HttpContext ctx, string provider)

@@ -214,3 +214,34 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
         Assert.DoesNotContain("   at ", error.GetProperty("message").GetString()!, StringComparison.Ordinal);
     }
 }
+
+[Collection(GatewayCollection.Name)]
+public sealed class StreamCancellationTests(GatewayFixture fixture) : IDisposable
+{
+    public void Dispose() => fixture.Emulator.State.StreamEventDelayMs = 0;
+
+    [Fact]
+    public async Task Stream_ClientDisconnects_CancelsUpstream()
+    {
+        fixture.Emulator.State.StreamEventDelayMs = 200;
+        var abortsBefore = fixture.Emulator.State.ClientAborts;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"openai/gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"a long answer with many many words to stream slowly"}]}""", Encoding.UTF8, "application/json"),
+        };
+        using (var response = await fixture.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            var stream = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[256];
+            Assert.True(await stream.ReadAsync(buffer) > 0);
+        }
+
+        // Disposing the response closes the connection; the gateway must hang up on the upstream too.
+        for (var i = 0; i < 50 && fixture.Emulator.State.ClientAborts == abortsBefore; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(abortsBefore + 1, fixture.Emulator.State.ClientAborts);
+    }
+}
