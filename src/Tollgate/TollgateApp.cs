@@ -44,7 +44,7 @@ public static class TollgateApp
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(SecretResolver.FromEnvironment);
-        services.AddSingleton<ConfigLoader>();
+        services.AddSingleton(sp => new ConfigLoader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => SecretProtector.Create(options.EncryptionKey, options.DataDirectory));
         services.AddSingleton(sp => new GatewayStore(options.DataDirectory, sp.GetRequiredService<SecretProtector>()));
         services.AddSingleton<GatewayConfigMonitor>();
@@ -52,6 +52,15 @@ public static class TollgateApp
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<ModelRouter>();
         services.AddSingleton<InferenceExecutor>();
+        services.AddSingleton<Governance.GovernanceStore>();
+        services.AddSingleton<Governance.GovernanceRegistry>();
+        services.AddSingleton<Governance.Limits.IGovernanceCounters, Governance.Limits.InMemoryGovernanceCounters>();
+        services.AddSingleton<Governance.Pricing.TokenEstimator>();
+        services.AddSingleton<Governance.Usage.UsageWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<Governance.Usage.UsageWriter>());
+        services.AddSingleton<Governance.GovernanceService>();
+        services.AddSingleton<Governance.GovernanceRebuilder>();
+        services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AdminAuth>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, JsonOutput.Context));
         configureServices?.Invoke(services);
@@ -60,11 +69,13 @@ public static class TollgateApp
         app.Services.GetRequiredService<GatewayConfigMonitor>().Initialize();
         app.Services.GetRequiredService<ProviderRegistry>();
         app.Services.GetRequiredService<AdminAuth>();
+        app.Services.GetRequiredService<Governance.GovernanceRebuilder>().RestoreBudgets();
 
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.MapHealthApi();
         app.MapInferenceApi();
         app.MapProvidersAdminApi();
+        app.MapGovernanceAdminApi();
         app.MapGet("/", () => Results.Json(new HealthStatus("Tollgate is running"), JsonOutput.Context.HealthStatus));
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",

@@ -53,3 +53,23 @@ internal sealed class AdminAuth
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 }
+
+internal static class AdminAuthExtensions
+{
+    /// <summary>Every endpoint of the group answers 401 (OpenAI-shaped) without a valid admin token.</summary>
+    public static RouteGroupBuilder RequireAdmin(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var auth = context.HttpContext.RequestServices.GetRequiredService<AdminAuth>();
+            if (!auth.IsAuthorized(context.HttpContext))
+            {
+                await ErrorResponses.WriteAsync(context.HttpContext, AdminAuth.Unauthorized).ConfigureAwait(false);
+                return Results.Empty;
+            }
+
+            return await next(context).ConfigureAwait(false);
+        });
+        return group;
+    }
+}

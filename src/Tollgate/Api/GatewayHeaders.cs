@@ -13,6 +13,7 @@ internal static class GatewayHeaders
     public const string Key = "x-tollgate-key";
     public const string OverheadMs = "x-tollgate-overhead-ms";
     public const string Attempts = "x-tollgate-attempts";
+    public const string CostUsd = "x-tollgate-cost-usd";
 
     /// <summary>Keeps a client's <c>x-request-id</c> (trimmed to a sane length), else uses Kestrel's connection-unique id.</summary>
     public static string EnsureRequestId(HttpContext context)
@@ -34,6 +35,16 @@ internal static class GatewayHeaders
         }
 
         headers[Attempts] = call.Attempts.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The call's cost in USD, when its price is known (non-stream responses; a stream's headers leave before its usage).</summary>
+    public static void SetCost(HttpContext context, InferenceCall call)
+    {
+        if (call.Price is { } price)
+        {
+            var cost = Governance.Pricing.CostCalculator.Cost(price, call.Usage);
+            context.Response.Headers[CostUsd] = cost.ToString("0.##########", CultureInfo.InvariantCulture);
+        }
     }
 
     /// <summary>Time the gateway itself spent so far: elapsed minus time waiting on the upstream.</summary>

@@ -16,17 +16,7 @@ internal static class ProvidersAdminApi
     public static RouteGroupBuilder MapProvidersAdminApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/providers").WithTags("Admin: providers");
-        group.AddEndpointFilter(async (context, next) =>
-        {
-            var auth = context.HttpContext.RequestServices.GetRequiredService<AdminAuth>();
-            if (!auth.IsAuthorized(context.HttpContext))
-            {
-                await ErrorResponses.WriteAsync(context.HttpContext, AdminAuth.Unauthorized).ConfigureAwait(false);
-                return Results.Empty;
-            }
-
-            return await next(context).ConfigureAwait(false);
-        });
+        group.RequireAdmin();
 
         group.MapGet("/", (ProviderRegistry registry) => Results.Json(
             new ProviderList(registry.Providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => ProviderView.From(p.Config)).ToList()),

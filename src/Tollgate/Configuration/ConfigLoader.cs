@@ -8,8 +8,10 @@ namespace Tollgate.Configuration;
 /// Parses and validates the JSON config file (DESIGN.md, "Config file") into a <see cref="GatewayConfig"/>.
 /// Every error names the JSON path of the bad field; the first error stops the load.
 /// </summary>
-public sealed class ConfigLoader(SecretResolver secrets)
+public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = null)
 {
+    private readonly Governance.GovernanceReader _governance = new(secrets, time ?? TimeProvider.System);
+
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         AllowTrailingCommas = true,
@@ -35,11 +37,9 @@ public sealed class ConfigLoader(SecretResolver secrets)
             var client = ReadClient(root.Object("client"), warnings);
             var providers = ReadProviders(root.Object("providers"), warnings);
             var pricing = ReadPricing(root.Object("pricing"), warnings);
-            JsonElement? governance = root.TryGet("governance", out var g) ? g.Clone() : null;
-            if (governance is { } gov)
-            {
-                new JsonObjectReader(gov, "$.governance").Ignore("customers", "teams", "budgets", "rate_limits", "virtual_keys");
-            }
+            var governance = root.Object("governance") is { } section
+                ? ReadGovernance(section, warnings)
+                : Governance.GovernanceConfig.Empty;
 
             root.Finish(BifrostFields.Root, warnings);
             return new GatewayConfig
@@ -51,6 +51,14 @@ public sealed class ConfigLoader(SecretResolver secrets)
                 Warnings = warnings,
             };
         }
+    }
+
+    private Governance.GovernanceConfig ReadGovernance(JsonObjectReader section, List<string> warnings)
+    {
+        var governance = _governance.ReadSection(section, warnings);
+        section.Finish(System.Collections.Frozen.FrozenSet<string>.Empty, warnings);
+        Governance.GovernanceValidator.Validate(governance, static (collection, index, field) => $"$.governance.{collection}[{index}].{field}");
+        return governance;
     }
 
     private static ClientConfig ReadClient(JsonObjectReader? reader, List<string> warnings)

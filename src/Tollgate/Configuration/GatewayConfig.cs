@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Text.Json;
 
 namespace Tollgate.Configuration;
 
@@ -16,8 +15,8 @@ public sealed record GatewayConfig
     /// <summary>Price overrides in USD per million tokens, keyed by <c>provider/model</c> or a bare model name.</summary>
     public FrozenDictionary<string, PriceOverride> Pricing { get; init; } = FrozenDictionary<string, PriceOverride>.Empty;
 
-    /// <summary>The governance section, kept as parsed JSON until governance is enforced (issue 4).</summary>
-    public JsonElement? Governance { get; init; }
+    /// <summary>Customers, teams, budgets, rate limits and virtual keys the file declares (read-only elsewhere).</summary>
+    public Governance.GovernanceConfig Governance { get; init; } = Tollgate.Governance.GovernanceConfig.Empty;
 
     /// <summary>Bifrost fields the file used that Tollgate does not implement yet, by JSON path; logged at start-up.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];

@@ -54,11 +54,6 @@ public sealed class GatewayConfigMonitor : IDisposable
                 _logger.LogWarning("Config: {Warning}", warning);
             }
 
-            if (_fileConfig.Governance is not null)
-            {
-                _logger.LogWarning("Config: $.governance is parsed but not enforced by this version of Tollgate");
-            }
-
             Watch(fullPath);
         }
 

@@ -29,6 +29,9 @@ internal sealed class InferenceCall
 
     public int Attempts { get; set; }
 
+    /// <summary>The model's price, when the catalog knows it; set at admission.</summary>
+    public Governance.Pricing.ModelPrice? Price { get; set; }
+
     public TokenUsage Usage { get; set; }
 
     /// <summary>Ticks spent waiting on the upstream, to report the gateway's own overhead.</summary>

@@ -24,6 +24,7 @@ namespace Tollgate.Pipeline;
 internal sealed class InferenceExecutor(
     ModelRouter router,
     GatewayConfigMonitor config,
+    Governance.GovernanceService governance,
     TimeProvider time,
     ILogger<InferenceExecutor> logger)
 {
@@ -36,6 +37,13 @@ internal sealed class InferenceExecutor(
     {
         var startedAt = Stopwatch.GetTimestamp();
         var requestId = GatewayHeaders.EnsureRequestId(context);
+        var authError = governance.Authenticate(context, out var virtualKey);
+        if (authError is not null)
+        {
+            await ErrorResponses.WriteAsync(context, authError).ConfigureAwait(false);
+            return;
+        }
+
         var (body, readError) = await RequestBodyReader.ReadAsync(context, config.Current.Client.MaxRequestBodyBytes).ConfigureAwait(false);
         if (readError is not null)
         {
@@ -77,32 +85,54 @@ internal sealed class InferenceExecutor(
                 Model = upstreamModel,
             };
 
-            using var upstreamBody = new PooledBufferWriter(body.WrittenCount + 256);
-            GatewayError? bodyError;
-            try
+            var admitError = governance.Admit(call, virtualKey, out var ticket);
+            if (admitError is not null)
             {
-                bodyError = provider.Client.WriteBody(call, upstreamBody);
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                bodyError = GatewayError.BadRequest("The request body is not valid JSON.");
-            }
-
-            if (bodyError is not null)
-            {
-                await ErrorResponses.WriteAsync(context, bodyError).ConfigureAwait(false);
+                GatewayHeaders.SetRoute(context, call);
+                await ErrorResponses.WriteAsync(context, admitError).ConfigureAwait(false);
                 return;
             }
 
-            var error = await SendAsync(call, upstreamBody.WrittenMemory).ConfigureAwait(false);
-            if (error is not null && !context.RequestAborted.IsCancellationRequested)
+            try
             {
-                GatewayHeaders.SetRoute(context, call);
-                await ErrorResponses.WriteAsync(context, error).ConfigureAwait(false);
+                await ForwardAsync(call).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Always: a reservation, a rate-limit token or a concurrency slot must never leak.
+                await governance.SettleAsync(ticket, call).ConfigureAwait(false);
             }
 
             GatewayLog.RequestCompleted(logger, requestId, provider.Name, upstreamModel, context.Response.StatusCode, call.Attempts,
                 call.Usage.PromptTokens, call.Usage.CompletionTokens, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds);
+        }
+    }
+
+    private async Task ForwardAsync(InferenceCall call)
+    {
+        var context = call.Http;
+        using var upstreamBody = new PooledBufferWriter(call.Body.Length + 256);
+        GatewayError? bodyError;
+        try
+        {
+            bodyError = call.Provider.Client.WriteBody(call, upstreamBody);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            bodyError = GatewayError.BadRequest("The request body is not valid JSON.");
+        }
+
+        if (bodyError is not null)
+        {
+            await ErrorResponses.WriteAsync(context, bodyError).ConfigureAwait(false);
+            return;
+        }
+
+        var error = await SendAsync(call, upstreamBody.WrittenMemory).ConfigureAwait(false);
+        if (error is not null && !context.RequestAborted.IsCancellationRequested)
+        {
+            GatewayHeaders.SetRoute(context, call);
+            await ErrorResponses.WriteAsync(context, error).ConfigureAwait(false);
         }
     }
 
@@ -312,6 +342,7 @@ internal sealed class InferenceExecutor(
             response.ContentType = "application/json";
             response.ContentLength = payload.Length;
             GatewayHeaders.SetRoute(context, call);
+            GatewayHeaders.SetCost(context, call);
             GatewayHeaders.SetOverhead(context, call);
             await response.Body.WriteAsync(payload, context.RequestAborted).ConfigureAwait(false);
         }

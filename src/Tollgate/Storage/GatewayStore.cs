@@ -24,6 +24,9 @@ public sealed class GatewayStore
         Migrate();
     }
 
+    /// <summary>For other stores sharing the same database file.</summary>
+    public string ConnectionString => _connectionString;
+
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);

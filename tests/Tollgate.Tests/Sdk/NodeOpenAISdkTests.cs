@@ -52,7 +52,7 @@ public sealed class NodeOpenAISdkTests(GatewayFixture fixture)
             WorkingDirectory = directory,
         };
         start.Environment["TOLLGATE_BASE_URL"] = fixture.Gateway.BaseUrl + "/v1";
-        start.Environment["TOLLGATE_API_KEY"] = "sk-tg-node";
+        start.Environment["TOLLGATE_API_KEY"] = "no-virtual-key";
         start.Environment["TOLLGATE_MODEL"] = model;
         if (scenario == "models")
         {

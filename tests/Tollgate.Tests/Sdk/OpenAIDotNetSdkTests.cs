@@ -19,7 +19,7 @@ public sealed class OpenAIDotNetSdkTests(GatewayFixture fixture)
         "local-vllm/meta-llama/Llama-3.1-8B-Instruct",
     };
 
-    private OpenAIClient Client(string prefix = "/v1") => new(new ApiKeyCredential("sk-tg-anything"),
+    private OpenAIClient Client(string prefix = "/v1") => new(new ApiKeyCredential("no-virtual-key"),
         new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.BaseUrl + prefix), NetworkTimeout = TimeSpan.FromSeconds(30) });
 
     [Theory]

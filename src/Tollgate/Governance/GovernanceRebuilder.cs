@@ -1,0 +1,28 @@
+namespace Tollgate.Governance;
+
+/// <summary>
+/// Rebuilds each budget's current-window spend from the durable usage records at start-up, so a restart never
+/// resets a budget. Spend is attributed to a budget through every key, team and customer that names it.
+/// </summary>
+internal sealed class GovernanceRebuilder(GovernanceRegistry registry, GovernanceService governance, GovernanceStore store, TimeProvider time, ILogger<GovernanceRebuilder> logger)
+{
+    public void RestoreBudgets()
+    {
+        var snapshot = registry.Current;
+        var now = time.GetUtcNow();
+        foreach (var budget in snapshot.Merged.Budgets)
+        {
+            var definition = snapshot.BudgetDefinitions[budget.Id];
+            var (windowStart, _) = definition.Period.WindowAt(now, definition.Anchor);
+            var keys = snapshot.Merged.VirtualKeys.Where(k => k.BudgetId == budget.Id).Select(k => k.Id).ToList();
+            var teams = snapshot.Merged.Teams.Where(t => t.BudgetId == budget.Id).Select(t => t.Id).ToList();
+            var customers = snapshot.Merged.Customers.Where(c => c.BudgetId == budget.Id).Select(c => c.Id).ToList();
+            var spent = store.SpendSince(windowStart, keys, teams, customers);
+            governance.LedgerFor(budget).Restore(spent, windowStart);
+            if (spent > 0)
+            {
+                logger.LogInformation("Budget {Budget}: restored {Spent} USD spent since {WindowStart:O}", budget.Id, Pricing.CostCalculator.FromNanoUsd(spent), windowStart);
+            }
+        }
+    }
+}

@@ -1,0 +1,428 @@
+using System.Globalization;
+using Tollgate.Configuration;
+using Tollgate.Governance.Limits;
+using Tollgate.Governance.Model;
+using Tollgate.Governance.Pricing;
+using Tollgate.Governance.Usage;
+using Tollgate.Pipeline;
+using Tollgate.Providers;
+using Tollgate.Routing;
+
+namespace Tollgate.Governance;
+
+/// <summary>
+/// The governance stages of the pipeline:
+/// <code>
+///   authenticate (headers only) → authorize provider/model → concurrency slot → rate limits (VK, team, customer)
+///     → budget reservation of the worst case (VK, team, customer, all or none) → … upstream … →
+///   settle: real cost replaces the reservation, token buckets corrected, usage record queued
+/// </code>
+/// Budgets are shared pools keyed by budget id; rate limits count per entity that names them.
+/// </summary>
+internal sealed class GovernanceService
+{
+    private readonly GovernanceRegistry _registry;
+    private readonly IGovernanceCounters _counters;
+    private readonly GatewayConfigMonitor _config;
+    private readonly TokenEstimator _estimator;
+    private readonly UsageWriter _usage;
+    private readonly TimeProvider _time;
+    private volatile PriceCatalog _prices;
+
+    public GovernanceService(
+        GovernanceRegistry registry,
+        IGovernanceCounters counters,
+        GatewayConfigMonitor config,
+        TokenEstimator estimator,
+        UsageWriter usage,
+        TimeProvider time)
+    {
+        _registry = registry;
+        _counters = counters;
+        _config = config;
+        _estimator = estimator;
+        _usage = usage;
+        _time = time;
+        _prices = PriceCatalog.Shipped.WithOverrides(config.Current.Pricing);
+        config.Changed += c => _prices = PriceCatalog.Shipped.WithOverrides(c.Pricing);
+    }
+
+    public PriceCatalog Prices => _prices;
+
+    /// <summary>Finds the caller's virtual key from <c>x-tollgate-vk</c>, <c>Authorization: Bearer</c> or <c>x-api-key</c>.</summary>
+    public GatewayError? Authenticate(HttpContext context, out VirtualKey? key)
+    {
+        key = null;
+        var enforce = _config.Current.Client.EnforceAuthOnInference;
+        var headers = context.Request.Headers;
+        var explicitHeader = headers["x-tollgate-vk"].ToString();
+        var presented = explicitHeader.Length > 0 ? explicitHeader : BearerOrApiKey(headers);
+        if (string.IsNullOrEmpty(presented))
+        {
+            return enforce ? Unauthorized("Missing virtual key: send it as 'Authorization: Bearer sk-tg-…', 'x-api-key' or 'x-tollgate-vk'.", "missing_api_key") : null;
+        }
+
+        // Without enforcement, a value that is not shaped like a virtual key is someone else's key (or a placeholder)
+        // and is ignored; a virtual key that does not match is always an error.
+        var looksVirtual = explicitHeader.Length > 0 || presented.StartsWith(VirtualKeyValues.Prefix, StringComparison.Ordinal);
+        var hash = VirtualKeyValues.Hash(presented);
+        if (!_registry.Current.KeysByHash.TryGetValue(hash, out var found))
+        {
+            return enforce || looksVirtual ? Unauthorized("Invalid virtual key.", "invalid_api_key") : null;
+        }
+
+        var now = _time.GetUtcNow();
+        if (!found.IsActive)
+        {
+            return Unauthorized($"Virtual key '{found.Name}' is disabled.", "virtual_key_disabled");
+        }
+
+        if (found.ExpiresAt <= now)
+        {
+            return Unauthorized($"Virtual key '{found.Name}' expired at {found.ExpiresAt:O}.", "virtual_key_expired");
+        }
+
+        if (found.KeyHash != hash && found.PreviousKeyValidUntil <= now)
+        {
+            return Unauthorized("This virtual key was rotated and its grace period is over.", "virtual_key_rotated");
+        }
+
+        key = found;
+        return null;
+    }
+
+    /// <summary>Admission for a routed call. On success the ticket must be settled exactly once.</summary>
+    public GatewayError? Admit(InferenceCall call, VirtualKey? key, out GovernanceTicket ticket)
+    {
+        ticket = GovernanceTicket.None;
+        var snapshot = _registry.Current;
+        var provider = call.Provider;
+        var price = _prices.TryGet(provider.Name, provider.Traits.TypeName, call.Model, out var found) ? found : null;
+        call.Price = price;
+        if (key is null)
+        {
+            return null;
+        }
+
+        if (!IsAllowed(key, provider.Name, call.Model))
+        {
+            return new GatewayError(StatusCodes.Status403Forbidden,
+                $"Virtual key '{key.Name}' may not use model '{provider.Name}/{call.Model}'.", ErrorTypes.Permission, "model_not_allowed", "model");
+        }
+
+        var team = key.TeamId is not null && snapshot.Teams.TryGetValue(key.TeamId, out var t) ? t : null;
+        var customerId = key.CustomerId ?? team?.CustomerId;
+        var customer = customerId is not null && snapshot.Customers.TryGetValue(customerId, out var c) ? c : null;
+        var now = _time.GetUtcNow();
+
+        ConcurrencyGate? gate = null;
+        if (key.MaxConcurrentRequests is { } max)
+        {
+            gate = _counters.GetConcurrencyGate("vk:" + key.Id, max);
+            if (!gate.TryEnter())
+            {
+                return new GatewayError(StatusCodes.Status429TooManyRequests,
+                    $"Virtual key '{key.Name}' already has {max} requests in flight.", ErrorTypes.RateLimit, "concurrency_limit_exceeded")
+                {
+                    RetryAfterSeconds = 1,
+                };
+            }
+        }
+
+        var error = TakeRateLimits(call, snapshot, key, team, customer, now, out var tokenBuckets, out var tokensTaken, out var estimate);
+        if (error is not null)
+        {
+            gate?.Exit();
+            return error;
+        }
+
+        var ledgers = Ledgers(snapshot, key, team, customer);
+        long reserved = 0;
+        if (ledgers.Length > 0 && price is not null)
+        {
+            estimate ??= EstimateInput(call);
+            reserved = CostCalculator.ToNanoUsd(CostCalculator.WorstCase(price, estimate.Value, call.Sniff.MaxTokens), roundUp: true);
+            if (!BudgetReservation.TryReserveAll(ledgers, reserved, now, out var denial))
+            {
+                ReturnTokens(tokenBuckets, tokensTaken, now);
+                gate?.Exit();
+                return BudgetExceeded(denial, now);
+            }
+        }
+
+        ticket = new GovernanceTicket
+        {
+            Key = key,
+            TeamId = team?.Id,
+            CustomerId = customer?.Id,
+            Price = price,
+            Ledgers = ledgers,
+            ReservedNano = reserved,
+            ReservedAt = now,
+            TokenBuckets = tokenBuckets,
+            TokensTaken = tokensTaken,
+            EstimatedInputTokens = estimate ?? 0,
+            Gate = gate,
+        };
+        return null;
+    }
+
+    /// <summary>Replaces the reservation with the real cost, corrects token buckets and queues the usage record.</summary>
+    public ValueTask SettleAsync(GovernanceTicket ticket, InferenceCall call)
+    {
+        var now = _time.GetUtcNow();
+        var usage = call.Usage;
+        var estimated = false;
+        var reachedUpstream = call.Attempts > 0 && call.Http.Response.StatusCode < 400;
+        if (usage.IsEmpty && reachedUpstream)
+        {
+            // The upstream reported nothing: bill the estimated input rather than nothing, and say so.
+            usage = new TokenUsage(ticket.EstimatedInputTokens > 0 ? ticket.EstimatedInputTokens : EstimateInput(call), 0);
+            estimated = true;
+        }
+
+        long? costNano = call.Price is { } price ? CostCalculator.ToNanoUsd(CostCalculator.Cost(price, usage), roundUp: false) : null;
+        if (ticket.Ledgers.Length > 0)
+        {
+            BudgetReservation.SettleAll(ticket.Ledgers, ticket.ReservedNano, costNano ?? 0, ticket.ReservedAt, now);
+        }
+
+        foreach (var bucket in ticket.TokenBuckets)
+        {
+            bucket.Adjust(usage.TotalTokens - ticket.TokensTaken, now);
+        }
+
+        ticket.Gate?.Exit();
+        if (call.Attempts == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return _usage.EnqueueAsync(new UsageRecord
+        {
+            RequestId = call.RequestId,
+            Time = now,
+            VirtualKeyId = ticket.Key?.Id,
+            TeamId = ticket.TeamId,
+            CustomerId = ticket.CustomerId,
+            Provider = call.Provider.Name,
+            Model = call.Model,
+            KeyName = call.Key?.Name,
+            Status = call.Http.Response.StatusCode,
+            PromptTokens = usage.PromptTokens,
+            CompletionTokens = usage.CompletionTokens,
+            CachedTokens = usage.CachedTokens,
+            CacheWriteTokens = usage.CacheWriteTokens,
+            CostNano = costNano,
+            Estimated = estimated,
+        });
+    }
+
+    public static bool IsAllowed(VirtualKey key, string provider, string model)
+    {
+        if (key.ProviderConfigs.Count == 0)
+        {
+            return true;
+        }
+
+        foreach (var access in key.ProviderConfigs)
+        {
+            if (access.Provider == provider)
+            {
+                foreach (var pattern in access.AllowedModels)
+                {
+                    if (Glob.Matches(pattern, model))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private GatewayError? TakeRateLimits(
+        InferenceCall call, GovernanceSnapshot snapshot, VirtualKey key, Team? team, Customer? customer, DateTimeOffset now,
+        out TokenBucket[] tokenBuckets, out long tokensTaken, out int? estimate)
+    {
+        tokenBuckets = [];
+        tokensTaken = 0;
+        estimate = null;
+        Span<(string Kind, string Id, string? RateLimitId)> levels =
+        [
+            ("vk", key.Id, key.RateLimitId),
+            ("team", team?.Id ?? string.Empty, team?.RateLimitId),
+            ("customer", customer?.Id ?? string.Empty, customer?.RateLimitId),
+        ];
+
+        var takenRequests = new List<TokenBucket>(3);
+        var tokenList = new List<TokenBucket>(3);
+        RateLimitDecision? headerRequests = null, headerTokens = null;
+        foreach (var (kind, id, rateLimitId) in levels)
+        {
+            if (rateLimitId is null || !snapshot.RateLimits.TryGetValue(rateLimitId, out var limit))
+            {
+                continue;
+            }
+
+            if (limit.RequestMaxLimit is { } requestMax && DurationText.TryParse(limit.RequestResetDuration, out var requestWindow))
+            {
+                var bucket = _counters.GetRateLimit($"{kind}:{id}:req", new RateLimitDefinition(requestMax, requestWindow));
+                var decision = bucket.TryTake(1, now);
+                headerRequests ??= decision;
+                if (!decision.Allowed)
+                {
+                    Rollback(takenRequests, tokenList, 1, tokensTaken, now);
+                    return RateLimited(call, kind, decision, "requests");
+                }
+
+                takenRequests.Add(bucket);
+            }
+
+            if (limit.TokenMaxLimit is { } tokenMax && DurationText.TryParse(limit.TokenResetDuration, out var tokenWindow))
+            {
+                estimate ??= EstimateInput(call);
+                var bucket = _counters.GetRateLimit($"{kind}:{id}:tok", new RateLimitDefinition(tokenMax, tokenWindow));
+                var decision = bucket.TryTake(estimate.Value, now);
+                headerTokens ??= decision;
+                if (!decision.Allowed)
+                {
+                    Rollback(takenRequests, tokenList, 1, estimate.Value, now);
+                    return RateLimited(call, kind, decision, "tokens");
+                }
+
+                tokenList.Add(bucket);
+                tokensTaken = estimate.Value;
+            }
+        }
+
+        SetRateLimitHeaders(call.Http, headerRequests, "requests");
+        SetRateLimitHeaders(call.Http, headerTokens, "tokens");
+        tokenBuckets = [.. tokenList];
+        return null;
+    }
+
+    private static void Rollback(List<TokenBucket> requestBuckets, List<TokenBucket> tokenBuckets, long requests, long tokens, DateTimeOffset now)
+    {
+        foreach (var bucket in requestBuckets)
+        {
+            bucket.Adjust(-requests, now);
+        }
+
+        foreach (var bucket in tokenBuckets)
+        {
+            bucket.Adjust(-tokens, now);
+        }
+    }
+
+    private static void ReturnTokens(TokenBucket[] buckets, long tokens, DateTimeOffset now)
+    {
+        foreach (var bucket in buckets)
+        {
+            bucket.Adjust(-tokens, now);
+        }
+    }
+
+    private BudgetLedger[] Ledgers(GovernanceSnapshot snapshot, VirtualKey key, Team? team, Customer? customer)
+    {
+        var count = (key.BudgetId is null ? 0 : 1) + (team?.BudgetId is null ? 0 : 1) + (customer?.BudgetId is null ? 0 : 1);
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var ledgers = new List<BudgetLedger>(count);
+        foreach (var budgetId in new[] { key.BudgetId, team?.BudgetId, customer?.BudgetId })
+        {
+            if (budgetId is not null && snapshot.Budgets.TryGetValue(budgetId, out var budget))
+            {
+                ledgers.Add(LedgerFor(budget));
+            }
+        }
+
+        return [.. ledgers];
+    }
+
+    public BudgetLedger LedgerFor(Budget budget) => _counters.GetBudget(budget.Id, _registry.Current.BudgetDefinitions[budget.Id]);
+
+    private int EstimateInput(InferenceCall call) => call.Operation switch
+    {
+        InferenceOperation.Embeddings => _estimator.EstimateEmbeddingsInput(call.Body.Span),
+        InferenceOperation.Completions => _estimator.EstimateCompletionsInput(call.Body.Span),
+        _ => _estimator.EstimateChatInput(call.Body.Span),
+    };
+
+    private static GatewayError BudgetExceeded(BudgetDenial denial, DateTimeOffset now)
+    {
+        var limit = CostCalculator.FromNanoUsd(denial.LimitNano);
+        var used = CostCalculator.FromNanoUsd(denial.SpentAndReservedNano);
+        return new GatewayError(StatusCodes.Status402PaymentRequired,
+            $"Budget '{denial.BudgetId}' is exhausted: {used:0.######} of {limit:0.######} USD used or reserved; it resets at {denial.ResetsAt:O}.",
+            "budget_exceeded", "budget_exceeded")
+        {
+            RetryAfterSeconds = (int)Math.Ceiling(Math.Max(0, (denial.ResetsAt - now).TotalSeconds)),
+        };
+    }
+
+    private static GatewayError RateLimited(InferenceCall call, string level, RateLimitDecision decision, string unit)
+    {
+        SetRateLimitHeaders(call.Http, decision, unit);
+        if (decision.ExceedsCapacity)
+        {
+            return new GatewayError(StatusCodes.Status429TooManyRequests,
+                $"This request needs more {unit} than the {level} rate limit allows in a whole window ({decision.Limit}).",
+                ErrorTypes.RateLimit, "rate_limit_exceeded");
+        }
+
+        return new GatewayError(StatusCodes.Status429TooManyRequests,
+            $"Rate limit of the {level} reached ({decision.Limit} {unit} per window); retry in {decision.RetryAfter.TotalSeconds:0.###} s.",
+            ErrorTypes.RateLimit, "rate_limit_exceeded")
+        {
+            RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds)),
+        };
+    }
+
+    /// <summary>The <c>x-ratelimit-*</c> headers OpenAI clients read, from the most specific limit that applies.</summary>
+    private static void SetRateLimitHeaders(HttpContext context, RateLimitDecision? decision, string unit)
+    {
+        if (decision is not { } d)
+        {
+            return;
+        }
+
+        var headers = context.Response.Headers;
+        headers[$"x-ratelimit-limit-{unit}"] = d.Limit.ToString(CultureInfo.InvariantCulture);
+        headers[$"x-ratelimit-remaining-{unit}"] = d.Remaining.ToString(CultureInfo.InvariantCulture);
+        headers[$"x-ratelimit-reset-{unit}"] = FormatReset(d.Allowed ? d.ResetAfter : d.RetryAfter);
+    }
+
+    /// <summary>OpenAI's reset format: <c>20ms</c>, <c>1s</c>, <c>6m0s</c>.</summary>
+    private static string FormatReset(TimeSpan span)
+    {
+        if (span < TimeSpan.FromSeconds(1))
+        {
+            return $"{Math.Ceiling(span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms";
+        }
+
+        var seconds = (long)Math.Ceiling(span.TotalSeconds);
+        return seconds < 60
+            ? $"{seconds.ToString(CultureInfo.InvariantCulture)}s"
+            : $"{(seconds / 60).ToString(CultureInfo.InvariantCulture)}m{(seconds % 60).ToString(CultureInfo.InvariantCulture)}s";
+    }
+
+    private static GatewayError Unauthorized(string message, string code) =>
+        new(StatusCodes.Status401Unauthorized, message, ErrorTypes.Authentication, code);
+
+    private static string? BearerOrApiKey(IHeaderDictionary headers)
+    {
+        var authorization = headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization[7..].Trim();
+        }
+
+        var apiKey = headers["x-api-key"].ToString();
+        return apiKey.Length > 0 ? apiKey : null;
+    }
+}

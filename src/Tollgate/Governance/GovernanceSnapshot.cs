@@ -1,0 +1,73 @@
+using System.Collections.Frozen;
+using Tollgate.Governance.Limits;
+using Tollgate.Governance.Model;
+using Tollgate.Governance.Pricing;
+
+namespace Tollgate.Governance;
+
+/// <summary>Every governance entity from the config file and the store, indexed for the request path. Immutable.</summary>
+internal sealed class GovernanceSnapshot
+{
+    public static readonly GovernanceSnapshot Empty = new(GovernanceConfig.Empty, GovernanceConfig.Empty, DateTimeOffset.MinValue);
+
+    public GovernanceSnapshot(GovernanceConfig file, GovernanceConfig store, DateTimeOffset now)
+    {
+        File = file;
+        Store = store;
+        Merged = Merge(file, store);
+        VirtualKeys = Merged.VirtualKeys.ToFrozenDictionary(k => k.Id, StringComparer.Ordinal);
+        Teams = Merged.Teams.ToFrozenDictionary(t => t.Id, StringComparer.Ordinal);
+        Customers = Merged.Customers.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
+        Budgets = Merged.Budgets.ToFrozenDictionary(b => b.Id, StringComparer.Ordinal);
+        RateLimits = Merged.RateLimits.ToFrozenDictionary(r => r.Id, StringComparer.Ordinal);
+        BudgetDefinitions = Merged.Budgets.ToFrozenDictionary(b => b.Id, DefinitionOf, StringComparer.Ordinal);
+
+        var byHash = new Dictionary<string, VirtualKey>(StringComparer.Ordinal);
+        foreach (var key in Merged.VirtualKeys)
+        {
+            byHash[key.KeyHash] = key;
+            if (key.PreviousKeyHash is not null && key.PreviousKeyValidUntil > now)
+            {
+                byHash.TryAdd(key.PreviousKeyHash, key);
+            }
+        }
+
+        KeysByHash = byHash.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    public GovernanceConfig File { get; }
+
+    public GovernanceConfig Store { get; }
+
+    public GovernanceConfig Merged { get; }
+
+    public FrozenDictionary<string, VirtualKey> VirtualKeys { get; }
+
+    /// <summary>Current key hashes, plus the previous hash of keys rotated within their grace period.</summary>
+    public FrozenDictionary<string, VirtualKey> KeysByHash { get; }
+
+    public FrozenDictionary<string, Team> Teams { get; }
+
+    public FrozenDictionary<string, Customer> Customers { get; }
+
+    public FrozenDictionary<string, Budget> Budgets { get; }
+
+    public FrozenDictionary<string, RateLimit> RateLimits { get; }
+
+    /// <summary>Counter definitions, built once per snapshot rather than per request.</summary>
+    public FrozenDictionary<string, BudgetDefinition> BudgetDefinitions { get; }
+
+    public static BudgetDefinition DefinitionOf(Budget budget) => new(
+        CostCalculator.ToNanoUsd(budget.MaxLimitUsd, roundUp: false),
+        BudgetPeriod.Parse(budget.ResetDuration, budget.CalendarAligned),
+        budget.CreatedAt);
+
+    private static GovernanceConfig Merge(GovernanceConfig file, GovernanceConfig store) => new()
+    {
+        Customers = [.. file.Customers.Select(c => c with { FromConfigFile = true }), .. store.Customers],
+        Teams = [.. file.Teams.Select(t => t with { FromConfigFile = true }), .. store.Teams],
+        Budgets = [.. file.Budgets.Select(b => b with { FromConfigFile = true }), .. store.Budgets],
+        RateLimits = [.. file.RateLimits.Select(r => r with { FromConfigFile = true }), .. store.RateLimits],
+        VirtualKeys = [.. file.VirtualKeys.Select(v => v with { FromConfigFile = true }), .. store.VirtualKeys],
+    };
+}

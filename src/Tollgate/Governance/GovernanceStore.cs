@@ -1,0 +1,248 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Data.Sqlite;
+using Tollgate.Governance.Model;
+using Tollgate.Governance.Usage;
+using Tollgate.Storage;
+
+namespace Tollgate.Governance;
+
+/// <summary>
+/// Governance entities and usage records in the embedded SQLite store. Entities are JSON documents keyed by kind and
+/// id (they are few and read whole into memory); usage records are rows indexed for budget rebuilds and usage queries.
+/// </summary>
+internal sealed class GovernanceStore
+{
+    private readonly string _connectionString;
+
+    public GovernanceStore(GatewayStore store)
+    {
+        _connectionString = store.ConnectionString;
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            CREATE TABLE IF NOT EXISTS governance_entities (
+                kind TEXT NOT NULL,
+                id TEXT NOT NULL,
+                data TEXT NOT NULL,
+                PRIMARY KEY (kind, id)
+            );
+            CREATE TABLE IF NOT EXISTS usage_records (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                request_id TEXT NOT NULL,
+                time_ms INTEGER NOT NULL,
+                virtual_key_id TEXT,
+                team_id TEXT,
+                customer_id TEXT,
+                provider TEXT NOT NULL,
+                model TEXT NOT NULL,
+                key_name TEXT,
+                status INTEGER NOT NULL,
+                prompt_tokens INTEGER NOT NULL,
+                completion_tokens INTEGER NOT NULL,
+                cached_tokens INTEGER NOT NULL,
+                cache_write_tokens INTEGER NOT NULL,
+                cost_nano INTEGER,
+                estimated INTEGER NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS ix_usage_time ON usage_records (time_ms);
+            CREATE INDEX IF NOT EXISTS ix_usage_vk_time ON usage_records (virtual_key_id, time_ms);
+            CREATE INDEX IF NOT EXISTS ix_usage_team_time ON usage_records (team_id, time_ms);
+            CREATE INDEX IF NOT EXISTS ix_usage_customer_time ON usage_records (customer_id, time_ms);
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public GovernanceConfig LoadEntities() => new()
+    {
+        Customers = Load(EntityKind.Customer, GovernanceJsonContext.Default.Customer),
+        Teams = Load(EntityKind.Team, GovernanceJsonContext.Default.Team),
+        Budgets = Load(EntityKind.Budget, GovernanceJsonContext.Default.Budget),
+        RateLimits = Load(EntityKind.RateLimit, GovernanceJsonContext.Default.RateLimit),
+        VirtualKeys = Load(EntityKind.VirtualKey, GovernanceJsonContext.Default.VirtualKey),
+    };
+
+    private List<T> Load<T>(string kind, JsonTypeInfo<T> type)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT data FROM governance_entities WHERE kind = $kind ORDER BY id";
+        command.Parameters.AddWithValue("$kind", kind);
+        using var reader = command.ExecuteReader();
+        var list = new List<T>();
+        while (reader.Read())
+        {
+            list.Add(JsonSerializer.Deserialize(reader.GetString(0), type)!);
+        }
+
+        return list;
+    }
+
+    public void Save<T>(string kind, string id, T entity, JsonTypeInfo<T> type)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO governance_entities (kind, id, data) VALUES ($kind, $id, $data)
+            ON CONFLICT(kind, id) DO UPDATE SET data = excluded.data
+            """;
+        command.Parameters.AddWithValue("$kind", kind);
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$data", JsonSerializer.Serialize(entity, type));
+        command.ExecuteNonQuery();
+    }
+
+    public bool Delete(string kind, string id)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM governance_entities WHERE kind = $kind AND id = $id";
+        command.Parameters.AddWithValue("$kind", kind);
+        command.Parameters.AddWithValue("$id", id);
+        return command.ExecuteNonQuery() > 0;
+    }
+
+    /// <summary>Writes a batch of usage records in one transaction.</summary>
+    public void Append(IReadOnlyList<UsageRecord> records)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO usage_records (request_id, time_ms, virtual_key_id, team_id, customer_id, provider, model, key_name, status,
+                prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, cost_nano, estimated)
+            VALUES ($request_id, $time_ms, $vk, $team, $customer, $provider, $model, $key_name, $status,
+                $prompt, $completion, $cached, $cache_write, $cost, $estimated)
+            """;
+        var p = command.Parameters;
+        var requestId = p.Add("$request_id", SqliteType.Text);
+        var time = p.Add("$time_ms", SqliteType.Integer);
+        var vk = p.Add("$vk", SqliteType.Text);
+        var team = p.Add("$team", SqliteType.Text);
+        var customer = p.Add("$customer", SqliteType.Text);
+        var provider = p.Add("$provider", SqliteType.Text);
+        var model = p.Add("$model", SqliteType.Text);
+        var keyName = p.Add("$key_name", SqliteType.Text);
+        var status = p.Add("$status", SqliteType.Integer);
+        var prompt = p.Add("$prompt", SqliteType.Integer);
+        var completion = p.Add("$completion", SqliteType.Integer);
+        var cached = p.Add("$cached", SqliteType.Integer);
+        var cacheWrite = p.Add("$cache_write", SqliteType.Integer);
+        var cost = p.Add("$cost", SqliteType.Integer);
+        var estimated = p.Add("$estimated", SqliteType.Integer);
+        command.Prepare();
+        foreach (var record in records)
+        {
+            requestId.Value = record.RequestId;
+            time.Value = record.Time.ToUnixTimeMilliseconds();
+            vk.Value = (object?)record.VirtualKeyId ?? DBNull.Value;
+            team.Value = (object?)record.TeamId ?? DBNull.Value;
+            customer.Value = (object?)record.CustomerId ?? DBNull.Value;
+            provider.Value = record.Provider;
+            model.Value = record.Model;
+            keyName.Value = (object?)record.KeyName ?? DBNull.Value;
+            status.Value = record.Status;
+            prompt.Value = record.PromptTokens;
+            completion.Value = record.CompletionTokens;
+            cached.Value = record.CachedTokens;
+            cacheWrite.Value = record.CacheWriteTokens;
+            cost.Value = (object?)record.CostNano ?? DBNull.Value;
+            estimated.Value = record.Estimated ? 1 : 0;
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Spend since <paramref name="since"/> by any of the given keys, teams or customers, each record counted once.</summary>
+    public long SpendSince(DateTimeOffset since, IReadOnlyCollection<string> virtualKeyIds, IReadOnlyCollection<string> teamIds, IReadOnlyCollection<string> customerIds)
+    {
+        if (virtualKeyIds.Count + teamIds.Count + customerIds.Count == 0)
+        {
+            return 0;
+        }
+
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        var conditions = new List<string>();
+        AddIn(command, conditions, "virtual_key_id", "vk", virtualKeyIds);
+        AddIn(command, conditions, "team_id", "team", teamIds);
+        AddIn(command, conditions, "customer_id", "customer", customerIds);
+        command.CommandText = $"SELECT COALESCE(SUM(cost_nano), 0) FROM usage_records WHERE time_ms >= $since AND ({string.Join(" OR ", conditions)})";
+        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Spend and tokens grouped by one dimension (and optionally by UTC day) over a time range.</summary>
+    public List<UsageRow> Aggregate(string groupBy, bool byDay, DateTimeOffset from, DateTimeOffset to)
+    {
+        var column = groupBy switch
+        {
+            "virtual_key" => "virtual_key_id",
+            "team" => "team_id",
+            "customer" => "customer_id",
+            "provider" => "provider",
+            _ => "provider || '/' || model",
+        };
+        var day = byDay ? "strftime('%Y-%m-%d', time_ms / 1000, 'unixepoch')" : "NULL";
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {column} AS k, {day} AS d, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens),
+                   COALESCE(SUM(cost_nano), 0), SUM(estimated)
+            FROM usage_records WHERE time_ms >= $from AND time_ms < $to
+            GROUP BY k, d ORDER BY d, k
+            """;
+        command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+        using var reader = command.ExecuteReader();
+        var rows = new List<UsageRow>();
+        while (reader.Read())
+        {
+            rows.Add(new UsageRow(
+                reader.IsDBNull(0) ? null : reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7)));
+        }
+
+        return rows;
+    }
+
+    private static void AddIn(SqliteCommand command, List<string> conditions, string column, string prefix, IReadOnlyCollection<string> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var names = new List<string>();
+        var i = 0;
+        foreach (var id in ids)
+        {
+            var name = $"${prefix}{i++}";
+            names.Add(name);
+            command.Parameters.AddWithValue(name, id);
+        }
+
+        conditions.Add($"{column} IN ({string.Join(", ", names)})");
+    }
+}
+
+internal static class EntityKind
+{
+    public const string Customer = "customer";
+    public const string Team = "team";
+    public const string Budget = "budget";
+    public const string RateLimit = "rate_limit";
+    public const string VirtualKey = "virtual_key";
+}
+
+internal sealed record UsageRow(string? Key, string? Day, long Requests, long PromptTokens, long CompletionTokens, long CachedTokens, long CostNano, long EstimatedRequests);

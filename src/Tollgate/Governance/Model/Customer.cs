@@ -1,0 +1,14 @@
+namespace Tollgate.Governance.Model;
+
+public sealed record Customer
+{
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    public string? BudgetId { get; init; }
+
+    public string? RateLimitId { get; init; }
+
+    public bool FromConfigFile { get; init; }
+}
