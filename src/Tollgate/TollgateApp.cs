@@ -63,6 +63,11 @@ public static class TollgateApp
         services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AdminAuth>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, JsonOutput.Context));
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new() { Title = "Tollgate", Version = "v1", Description = "LLM gateway: inference (OpenAI-compatible) and admin API." };
+            return Task.CompletedTask;
+        }));
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -72,6 +77,7 @@ public static class TollgateApp
         app.Services.GetRequiredService<Governance.GovernanceRebuilder>().RestoreBudgets();
 
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.MapOpenApi("/api/openapi.json");
         app.MapHealthApi();
         app.MapInferenceApi();
         app.MapProvidersAdminApi();

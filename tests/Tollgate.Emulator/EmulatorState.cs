@@ -18,6 +18,7 @@ public sealed class EmulatorState
     private int _tokenRequests;
     private long _totalRequests;
     private int _clientAborts;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _abortedSequences = new();
 
     /// <summary><c>expires_in</c> of Databricks OAuth tokens issued from now on; 0 issues tokens that are already expired.</summary>
     public int DatabricksTokenLifetimeSeconds
@@ -60,7 +61,14 @@ public sealed class EmulatorState
     /// <summary>Requests whose client (the gateway) hung up before the emulator finished answering.</summary>
     public int ClientAborts => Volatile.Read(ref _clientAborts);
 
-    internal void CountClientAbort() => Interlocked.Increment(ref _clientAborts);
+    /// <summary>Whether the request with this journal sequence number was abandoned by its client.</summary>
+    public bool WasAborted(long sequence) => _abortedSequences.ContainsKey(sequence);
+
+    internal void CountClientAbort(long sequence)
+    {
+        Interlocked.Increment(ref _clientAborts);
+        _abortedSequences.TryAdd(sequence, 0);
+    }
 
     /// <summary>Requests received per provider name (including ones answered by a fault).</summary>
     public IReadOnlyDictionary<string, long> RequestsByProvider => new Dictionary<string, long>(_requestsByProvider, StringComparer.OrdinalIgnoreCase);

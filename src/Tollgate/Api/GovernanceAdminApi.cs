@@ -310,7 +310,9 @@ internal static class GovernanceAdminApi
             }
             catch (ConfigException ex)
             {
-                await ErrorResponses.WriteAsync(context, GatewayError.BadRequest($"{Field(ex.JsonPath)}: {ex.Reason}", Field(ex.JsonPath), "invalid_field")).ConfigureAwait(false);
+                var field = Field(ex.JsonPath);
+                var message = field is null ? ex.Reason : $"{field}: {ex.Reason}";
+                await ErrorResponses.WriteAsync(context, GatewayError.BadRequest(message, field, "invalid_field")).ConfigureAwait(false);
             }
         }
     }
@@ -336,7 +338,8 @@ internal static class GovernanceAdminApi
         return JsonDocument.Parse(buffer.WrittenMemory.ToArray());
     }
 
-    private static string Field(string path) => path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+    /// <summary>The field a body error names, without the root marker; null when it concerns the whole body.</summary>
+    private static string? Field(string path) => path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path == "$" ? null : path;
 
     private static IResult ListPrices(GovernanceService governance)
     {

@@ -42,6 +42,12 @@ internal static class RequestBodyReader
                 }
             }
         }
+        catch (BadHttpRequestException ex)
+        {
+            // The client sent less than it announced (or disconnected mid-body): an ordinary 400, not a gateway fault.
+            buffer.Dispose();
+            return (null, new GatewayError(ex.StatusCode, "The request body ended before it was complete.", ErrorTypes.InvalidRequest, "incomplete_body"));
+        }
         catch
         {
             buffer.Dispose();

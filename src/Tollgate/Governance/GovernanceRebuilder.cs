@@ -4,12 +4,18 @@ namespace Tollgate.Governance;
 /// Rebuilds each budget's current-window spend from the durable usage records at start-up, so a restart never
 /// resets a budget. Spend is attributed to a budget through every key, team and customer that names it.
 /// </summary>
-internal sealed class GovernanceRebuilder(GovernanceRegistry registry, GovernanceService governance, GovernanceStore store, TimeProvider time, ILogger<GovernanceRebuilder> logger)
+internal sealed class GovernanceRebuilder(GovernanceRegistry registry, GovernanceService governance, GovernanceStore store, Pricing.TokenEstimator estimator, TimeProvider time, ILogger<GovernanceRebuilder> logger)
 {
     public void RestoreBudgets()
     {
         var snapshot = registry.Current;
         var now = time.GetUtcNow();
+        if (snapshot.Merged.Budgets.Count > 0 || snapshot.Merged.RateLimits.Any(r => r.TokenMaxLimit is not null))
+        {
+            // Budgets and token limits estimate input tokens; load the tokenizer now, off the first request's path.
+            _ = Task.Run(() => estimator.EstimateText("warm up"));
+        }
+
         foreach (var budget in snapshot.Merged.Budgets)
         {
             var definition = snapshot.BudgetDefinitions[budget.Id];

@@ -31,13 +31,14 @@ internal sealed class EmulatorPipeline(RequestJournal journal, FaultInjector fau
 
         var provider = ProviderNames.FromPath(request.Path);
         SetRequestIdHeader(ctx, provider);
+        long sequence = 0;
         try
         {
             var body = await ReadBodyAsync(request, ctx.RequestAborted);
             var (json, invalidJson) = Parse(body);
             var credential = CredentialOf(request.Headers);
             var pathAndQuery = request.Path.Value + request.QueryString.Value;
-            journal.Record(provider, request.Method, pathAndQuery, CopyHeaders(request.Headers), body, credential, DateTimeOffset.UtcNow);
+            sequence = journal.Record(provider, request.Method, pathAndQuery, CopyHeaders(request.Headers), body, credential, DateTimeOffset.UtcNow).Sequence;
             state.CountRequest(provider);
 
             var emu = new EmulatorRequest
@@ -83,7 +84,7 @@ internal sealed class EmulatorPipeline(RequestJournal journal, FaultInjector fau
             // Lets tests check that a gateway cancels its upstream call when its own client disconnects.
             if (ctx.RequestAborted.IsCancellationRequested && ctx.Features.Get<EmulatorRequest>()?.Fault?.DropStreamAfterEvents is null)
             {
-                state.CountClientAbort();
+                state.CountClientAbort(sequence);
             }
         }
     }

@@ -224,10 +224,10 @@ public sealed class StreamCancellationTests(GatewayFixture fixture) : IDisposabl
     public async Task Stream_ClientDisconnects_CancelsUpstream()
     {
         fixture.Emulator.State.StreamEventDelayMs = 200;
-        var abortsBefore = fixture.Emulator.State.ClientAborts;
+        var marker = Guid.NewGuid().ToString("N");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
-            Content = new StringContent("""{"model":"openai/gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"a long answer with many many words to stream slowly"}]}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent($$"""{"model":"openai/gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"{{marker}} a long answer with many many words to stream slowly"}]}""", Encoding.UTF8, "application/json"),
         };
         using (var response = await fixture.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
         {
@@ -237,11 +237,12 @@ public sealed class StreamCancellationTests(GatewayFixture fixture) : IDisposabl
         }
 
         // Disposing the response closes the connection; the gateway must hang up on the upstream too.
-        for (var i = 0; i < 50 && fixture.Emulator.State.ClientAborts == abortsBefore; i++)
+        var upstream = fixture.Emulator.Journal.Entries.Single(e => e.Body.Contains(marker, StringComparison.Ordinal));
+        for (var i = 0; i < 50 && !fixture.Emulator.State.WasAborted(upstream.Sequence); i++)
         {
             await Task.Delay(100);
         }
 
-        Assert.Equal(abortsBefore + 1, fixture.Emulator.State.ClientAborts);
+        Assert.True(fixture.Emulator.State.WasAborted(upstream.Sequence));
     }
 }

@@ -77,9 +77,13 @@ public sealed class BudgetLedger
                 return false;
             }
 
-            Thread.SpinWait(20);
-            Interlocked.Add(ref _used, amountNano);
-            break;
+            var seen = Interlocked.CompareExchange(ref _used, used + amountNano, used);
+            if (seen == used)
+            {
+                break;
+            }
+
+            used = seen;
         }
 
         Interlocked.Add(ref _reserved, amountNano);

@@ -50,15 +50,12 @@ internal sealed class TokenEstimator
     private static readonly JsonEncodedText InputName = JsonEncodedText.Encode("input");
     private static readonly JsonEncodedText PromptName = JsonEncodedText.Encode("prompt");
 
-    private readonly Tokenizer _tokenizer;
-
-    public TokenEstimator()
-    {
-        _tokenizer = SharedTokenizer.Value;
-    }
+    // The o200k vocabulary costs ~50 MB of memory: load it on the first estimate, not at start-up, so a gateway
+    // without budgets or token limits never pays for it (bench: idle RSS 81 → 139 MB when loaded eagerly).
+    private static Tokenizer Tokenizer => SharedTokenizer.Value;
 
     /// <summary>Tokens in plain text.</summary>
-    public int EstimateText(string? text) => string.IsNullOrEmpty(text) ? 0 : _tokenizer.CountTokens(text);
+    public int EstimateText(string? text) => string.IsNullOrEmpty(text) ? 0 : Tokenizer.CountTokens(text);
 
     /// <summary>Input tokens of an OpenAI Chat Completions request body.</summary>
     public int EstimateChatInput(ReadOnlySpan<byte> openAiChatBody)
@@ -363,7 +360,7 @@ internal sealed class TokenEstimator
         {
             // Invalid UTF-8 decodes to U+FFFD rather than throwing.
             var length = Encoding.UTF8.GetChars(json, chars);
-            return _tokenizer.CountTokens(chars[..length]);
+            return Tokenizer.CountTokens(chars[..length]);
         }
         finally
         {
@@ -389,7 +386,7 @@ internal sealed class TokenEstimator
         try
         {
             var length = reader.CopyString(chars);
-            return _tokenizer.CountTokens(chars[..length]);
+            return Tokenizer.CountTokens(chars[..length]);
         }
         finally
         {

@@ -5,6 +5,10 @@ namespace Tollgate.Tests.Governance.Limits;
 public sealed class BudgetReservationTests
 {
     private const int Callers = 200;
+
+    // Each caller makes several calls in a row, so the budget stays near its limit, with reservations coming and
+    // going, for most of the run instead of for the few microseconds it takes to fill up once.
+    private const int CallsPerCaller = 20;
     private const int Rounds = 10;
     private static readonly DateTimeOffset Now = new(2025, 3, 14, 15, 0, 0, TimeSpan.Zero);
 
@@ -28,19 +32,23 @@ public sealed class BudgetReservationTests
             long committed = 0;
             long peakCommitted = 0;
 
-            await Concurrently.RunAsync(Callers, i =>
+            await Concurrently.RunAsync(Callers, caller =>
             {
-                if (!ledger.TryReserve(worst[i], Now, out _))
+                for (var call = 0; call < CallsPerCaller; call++)
                 {
-                    return;
-                }
+                    var i = (caller * CallsPerCaller) + call;
+                    if (!ledger.TryReserve(worst[i], Now, out _))
+                    {
+                        continue;
+                    }
 
-                Max(ref peakCommitted, Interlocked.Add(ref committed, worst[i]));
-                Thread.SpinWait(50 + (i % 7 * 100)); // hold the reservation while others race against it
-                Interlocked.Add(ref committed, actual[i] - worst[i]);
-                ledger.Settle(worst[i], actual[i], Now, Now);
-                Interlocked.Add(ref admittedActual, actual[i]);
-                Interlocked.Increment(ref admitted);
+                    Max(ref peakCommitted, Interlocked.Add(ref committed, worst[i]));
+                    Thread.SpinWait(i % 7 * 30); // hold the reservation while others race against it
+                    Interlocked.Add(ref committed, actual[i] - worst[i]);
+                    ledger.Settle(worst[i], actual[i], Now, Now);
+                    Interlocked.Add(ref admittedActual, actual[i]);
+                    Interlocked.Increment(ref admitted);
+                }
             });
 
             var snapshot = ledger.Snapshot(Now);
@@ -48,7 +56,7 @@ public sealed class BudgetReservationTests
             Assert.True(snapshot.SpentNano <= limit, $"round {round}: spent {snapshot.SpentNano} > limit {limit}");
             Assert.Equal(admittedActual, snapshot.SpentNano);
             Assert.Equal(0, snapshot.ReservedNano);
-            Assert.InRange(admitted, 1, Callers - 1); // the budget was contended: some passed, some were refused
+            Assert.InRange(admitted, 1, (Callers * CallsPerCaller) - 1); // contended: some passed, some were refused
         }
     }
 
@@ -72,30 +80,34 @@ public sealed class BudgetReservationTests
             long teamCommitted = 0;
             long teamPeak = 0;
 
-            await Concurrently.RunAsync(Callers, i =>
+            await Concurrently.RunAsync(Callers, caller =>
             {
-                var chain = i % 2 == 0 ? chainA : chainB;
-                if (!BudgetReservation.TryReserveAll(chain, worst[i], Now, out var denial))
+                var chain = caller % 2 == 0 ? chainA : chainB;
+                for (var call = 0; call < CallsPerCaller; call++)
                 {
-                    if (denial.BudgetId is not ("b-key-a" or "b-key-b" or "b-team"))
+                    var i = (caller * CallsPerCaller) + call;
+                    if (!BudgetReservation.TryReserveAll(chain, worst[i], Now, out var denial))
                     {
-                        Interlocked.Increment(ref deniedByUnknown);
+                        if (denial.BudgetId is not ("b-key-a" or "b-key-b" or "b-team"))
+                        {
+                            Interlocked.Increment(ref deniedByUnknown);
+                        }
+
+                        continue;
                     }
 
-                    return;
-                }
-
-                Max(ref teamPeak, Interlocked.Add(ref teamCommitted, worst[i]));
-                Thread.SpinWait(50 + (i % 7 * 100));
-                Interlocked.Add(ref teamCommitted, actual[i] - worst[i]);
-                BudgetReservation.SettleAll(chain, worst[i], actual[i], Now, Now);
-                if (i % 2 == 0)
-                {
-                    Interlocked.Add(ref spentA, actual[i]);
-                }
-                else
-                {
-                    Interlocked.Add(ref spentB, actual[i]);
+                    Max(ref teamPeak, Interlocked.Add(ref teamCommitted, worst[i]));
+                    Thread.SpinWait(i % 7 * 30);
+                    Interlocked.Add(ref teamCommitted, actual[i] - worst[i]);
+                    BudgetReservation.SettleAll(chain, worst[i], actual[i], Now, Now);
+                    if (caller % 2 == 0)
+                    {
+                        Interlocked.Add(ref spentA, actual[i]);
+                    }
+                    else
+                    {
+                        Interlocked.Add(ref spentB, actual[i]);
+                    }
                 }
             });
 
@@ -105,6 +117,55 @@ public sealed class BudgetReservationTests
             AssertLedger(keyB, spentB, 600_000);
             AssertLedger(team, spentA + spentB, 1_000_000);
             AssertLedger(customer, spentA + spentB, 50_000_000);
+        }
+    }
+
+    [Fact]
+    public async Task ReserveAndSettle_ConcurrentWithWindowRolls_KeepUsedEqualToSpentPlusReserved()
+    {
+        // A one-minute budget; each caller's k-th call happens in minute k, and callers run at different paces, so
+        // every roll races reserves and settles of callers still in earlier minutes.
+        var t0 = new DateTimeOffset(2025, 3, 31, 23, 40, 0, TimeSpan.Zero);
+        var lastMinute = t0.AddMinutes(CallsPerCaller - 1);
+        for (var round = 0; round < Rounds; round++)
+        {
+            var ledger = new BudgetLedger("b-roll", new BudgetDefinition(100_000_000, BudgetPeriod.Parse("1m", true), t0));
+            var (worst, actual) = Amounts(seed: 2_000 + round);
+            long settledInLastMinute = 0;
+            long settledInTotal = 0;
+
+            await Concurrently.RunAsync(Callers, caller =>
+            {
+                for (var call = 0; call < CallsPerCaller; call++)
+                {
+                    var i = (caller * CallsPerCaller) + call;
+                    var now = t0.AddMinutes(call).AddSeconds(caller % 60);
+                    if (!ledger.TryReserve(worst[i], now, out _))
+                    {
+                        continue;
+                    }
+
+                    Thread.SpinWait(i % 7 * 30);
+                    ledger.Settle(worst[i], actual[i], now, now);
+                    Interlocked.Add(ref settledInTotal, actual[i]);
+                    if (call == CallsPerCaller - 1)
+                    {
+                        Interlocked.Add(ref settledInLastMinute, actual[i]);
+                    }
+                }
+            });
+
+            var snapshot = ledger.Snapshot(lastMinute);
+            Assert.Equal(lastMinute, snapshot.WindowStart);
+            Assert.Equal(0, snapshot.ReservedNano);
+
+            // The last window holds every cost settled in it and possibly some settled "earlier" by callers whose
+            // clock lagged behind the roll (the rule never under-counts), but never more than was settled at all.
+            Assert.InRange(snapshot.SpentNano, settledInLastMinute, settledInTotal);
+
+            // The admission counter agrees with the breakdown: exactly the remaining amount still fits.
+            Assert.False(ledger.TryReserve(snapshot.RemainingNano + 1, lastMinute, out _), $"round {round}");
+            Assert.True(ledger.TryReserve(snapshot.RemainingNano, lastMinute, out _), $"round {round}");
         }
     }
 
@@ -171,16 +232,17 @@ public sealed class BudgetReservationTests
         }
     }
 
-    // Worst cases between 1% and 10% of the small budget; actuals strictly smaller, as a real call's cost is.
+    // Worst cases between 1% and 10% of the small budget. Actuals are strictly smaller, as a real call's cost is,
+    // and mostly much smaller (worst cases are pessimistic), so spend grows slowly while reservations crowd the limit.
     private static (long[] Worst, long[] Actual) Amounts(int seed)
     {
         var random = new Random(seed);
-        var worst = new long[Callers];
-        var actual = new long[Callers];
-        for (var i = 0; i < Callers; i++)
+        var worst = new long[Callers * CallsPerCaller];
+        var actual = new long[Callers * CallsPerCaller];
+        for (var i = 0; i < worst.Length; i++)
         {
             worst[i] = random.NextInt64(10_000, 100_001);
-            actual[i] = random.NextInt64(0, worst[i]);
+            actual[i] = random.NextInt64(0, worst[i] / 8);
         }
 
         return (worst, actual);

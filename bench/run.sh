@@ -1,0 +1,515 @@
+#!/usr/bin/env bash
+# Tollgate load benchmark: the same chat requests sent (a) straight to a mock upstream, (b) through
+# nginx proxy_pass, (c) through Tollgate, all on 127.0.0.1. Reports throughput, p50/p99 latency,
+# CPU time per request of the proxy process (from /proc/<pid>/stat) and RSS, as ratios to nginx
+# measured in the same run. See bench/README.md for the method.
+set -euo pipefail
+
+DURATION=15
+CONNECTIONS=32
+SCENARIO=all
+WARMUP=5
+SINGLE=3
+ROUNDS=1
+THREADS=2
+TOLLGATE_BIN=""
+WRITE_RESULTS=1
+KEEP_WORK=0
+
+usage() {
+  cat <<EOF
+Usage: bench/run.sh [options]
+  --duration SECONDS     measured load per target and scenario (default $DURATION)
+  --connections N        concurrent wrk connections (default $CONNECTIONS)
+  --scenario NAME        chat | stream | all (default $SCENARIO)
+  --warmup SECONDS       unmeasured load before each measurement (default $WARMUP)
+  --threads N            wrk threads (default $THREADS)
+  --rounds N             repeat every measurement N times, interleaved, and report medians (default $ROUNDS)
+  --single SECONDS       extra unloaded run on one connection per row, for added latency (default $SINGLE; 0 = off)
+  --tollgate-bin PATH    use this published Tollgate executable instead of publishing one
+  --no-write             print the results only; do not write bench/results/ or bench/README.md
+  --keep                 keep the temporary work directory (configs, logs, raw wrk output)
+EOF
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --duration) DURATION="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --scenario) SCENARIO="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --threads) THREADS="$2"; shift 2 ;;
+    --single) SINGLE="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --tollgate-bin) TOLLGATE_BIN="$2"; shift 2 ;;
+    --no-write) WRITE_RESULTS=0; shift ;;
+    --keep) KEEP_WORK=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+case "$SCENARIO" in
+  chat) SCENARIOS=(chat) ;;
+  stream) SCENARIOS=(stream) ;;
+  all) SCENARIOS=(chat stream) ;;
+  *) echo "run.sh: --scenario must be chat, stream or all" >&2; exit 2 ;;
+esac
+for n in "$DURATION" "$CONNECTIONS" "$WARMUP" "$THREADS" "$SINGLE" "$ROUNDS"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || { echo "run.sh: numeric option expected, got '$n'" >&2; exit 2; }
+done
+(( THREADS <= CONNECTIONS )) || THREADS=$CONNECTIONS
+(( ROUNDS >= 1 )) || ROUNDS=1
+ROUND=1
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(dirname "$BENCH_DIR")"
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---------------------------------------------------------------------------------------------
+# Processes we start are tracked here and stopped on exit, whatever the exit path.
+STARTED_PIDS=()
+CHILD_PID=""   # the wrk run in progress, if any
+WORK=""
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  local pid child all=()
+  [[ -n "$CHILD_PID" ]] && all+=("$CHILD_PID")
+  for pid in "${STARTED_PIDS[@]}"; do
+    all+=("$pid")
+    # nginx workers are children of the master; stop them too if the master does not.
+    for child in $(pgrep -P "$pid" 2>/dev/null || true); do all+=("$child"); done
+  done
+  if ((${#all[@]})); then
+    kill -TERM "${all[@]}" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      local alive=0
+      for pid in "${all[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+      ((alive)) || break
+      sleep 0.1
+    done
+    kill -KILL "${all[@]}" 2>/dev/null || true
+  fi
+  if [[ -n "$WORK" && -d "$WORK" ]]; then
+    if ((KEEP_WORK)) || ((rc != 0)); then
+      log "work directory kept: $WORK"
+    else
+      rm -rf "$WORK"
+    fi
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------
+# Tools.
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+  if [[ $(id -u) -eq 0 ]]; then
+    log "installing wrk and nginx with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx >/dev/null
+  else
+    echo "run.sh: wrk and nginx are needed (apt-get install wrk nginx)" >&2
+    exit 1
+  fi
+fi
+for tool in curl python3 getconf dotnet; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool is needed" >&2; exit 1; }
+done
+NGINX_BIN="$(command -v nginx)"
+CLK_TCK="$(getconf CLK_TCK)"
+
+WORK="$(mktemp -d /tmp/tollgate-bench.XXXXXX)"
+chmod 755 "$WORK"   # nginx workers may run as another user and must read the files below
+mkdir -p "$WORK/logs" "$WORK/raw"
+RESULTS_TSV="$WORK/results.tsv"
+SINGLE_TSV="$WORK/single.tsv"
+NOTES="$WORK/notes.txt"
+: >"$RESULTS_TSV"
+: >"$SINGLE_TSV"
+: >"$NOTES"
+note() { log "$*"; printf '%s\n' "$*" >>"$NOTES"; }
+
+read -r MOCK_PORT NGINX_PORT TG_PORT < <(python3 - <<'EOF'
+import socket
+socks = []
+for _ in range(3):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+EOF
+)
+log "ports: mock=$MOCK_PORT nginx=$NGINX_PORT tollgate=$TG_PORT; work dir $WORK"
+
+# ---------------------------------------------------------------------------------------------
+# Tollgate build (Release, outputs and intermediates outside src/ so concurrent builds do not clash).
+TG_STATUS="ok"
+if [[ -z "$TOLLGATE_BIN" ]]; then
+  TOLLGATE_BIN="$WORK/tollgate/Tollgate"
+  built=0
+  for attempt in 1 2 3; do
+    log "publishing Tollgate (Release), attempt $attempt"
+    if dotnet publish "$REPO_DIR/src/Tollgate" -c Release --nologo -v quiet \
+        --artifacts-path "$WORK/artifacts" -o "$WORK/tollgate" >"$WORK/logs/publish.log" 2>&1; then
+      built=1; break
+    fi
+    tail -n 20 "$WORK/logs/publish.log" >&2
+    if ((attempt < 3)); then
+      log "publish failed; retrying in 30 s (someone may be mid-edit)"
+      sleep 30
+    fi
+  done
+  if ((!built)); then
+    TG_STATUS="build failed"
+    note "Tollgate: dotnet publish failed three times; measured direct and nginx only. First error: $(grep -m 1 -E 'error [A-Z]+[0-9]+' "$WORK/logs/publish.log" | sed 's/^ *//' | head -c 300)"
+  fi
+fi
+if [[ "$TG_STATUS" == ok && ! -x "$TOLLGATE_BIN" ]]; then
+  TG_STATUS="no binary"
+  note "Tollgate: $TOLLGATE_BIN is not executable; measured direct and nginx only."
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Configs.
+CHAT_JSON="$(cat "$BENCH_DIR/mock/chat.json")"
+if [[ "$CHAT_JSON" == *"'"* || "$CHAT_JSON" == *'\'* || "$CHAT_JSON" == *'$'* ]]; then
+  echo "run.sh: mock/chat.json must not contain ', \\ or \$ (it is inlined into an nginx 'return')" >&2
+  exit 1
+fi
+mkdir -p "$WORK/mock/tmp" "$WORK/nginx/tmp" "$WORK/www/sse/v1/chat"
+cp "$BENCH_DIR/mock/stream.sse" "$WORK/www/sse/v1/chat/completions"
+chmod -R a+rX "$WORK/www"
+
+# Common nginx settings: no access log, long keep-alive, temp paths inside the work dir.
+nginx_common() {
+  local dir="$1"
+  cat <<EOF
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 8192; }
+EOF
+}
+nginx_http_common() {
+  local dir="$1"
+  cat <<EOF
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 120s;
+  client_body_buffer_size 64k;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+EOF
+}
+
+# (1) Mock upstream: fixed chat.completion JSON on POST /v1/chat/completions (body ignored);
+#     a 50-event SSE stream on POST /sse/v1/chat/completions (static file; POST to a static file is
+#     405, which error_page turns into an internal GET of the same file with status 200).
+{
+  nginx_common "$WORK/mock"
+  echo "http {"
+  nginx_http_common "$WORK/mock"
+  cat <<EOF
+  server {
+    listen 127.0.0.1:$MOCK_PORT backlog=4096;
+    location = /v1/chat/completions {
+      default_type application/json;
+      return 200 '$CHAT_JSON';
+    }
+    location = /sse/v1/chat/completions {
+      root $WORK/www;
+      default_type text/event-stream;
+      add_header Cache-Control no-cache;
+      etag off;
+      error_page 405 =200 \$uri;
+    }
+    location = /stub_status { stub_status; }
+    location / { return 404; }
+  }
+}
+EOF
+} >"$WORK/mock/nginx.conf"
+
+# (2) nginx reverse proxy to the mock, with a keep-alive upstream pool.
+{
+  nginx_common "$WORK/nginx"
+  echo "http {"
+  nginx_http_common "$WORK/nginx"
+  cat <<EOF
+  upstream mock {
+    server 127.0.0.1:$MOCK_PORT;
+    keepalive 128;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    location / {
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+    location /sse/ {
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+EOF
+} >"$WORK/nginx/nginx.conf"
+
+# (3) Tollgate: two OpenAI-compatible custom providers on the mock (JSON and SSE paths).
+cat >"$WORK/tollgate.json" <<EOF
+{ "providers": {
+    "mock": { "custom_provider_config": { "base_provider_type": "openai" },
+              "base_url": "http://127.0.0.1:$MOCK_PORT/v1", "keys": [] },
+    "mockstream": { "custom_provider_config": { "base_provider_type": "openai" },
+              "base_url": "http://127.0.0.1:$MOCK_PORT/sse/v1", "keys": [] } } }
+EOF
+
+# Request bodies (compact JSON, ~600 bytes), one per model/stream combination.
+make_body() { # model stream outfile
+  python3 - "$BENCH_DIR/mock/request.json" "$1" "$2" "$3" <<'EOF'
+import json, sys
+src, model, stream, out = sys.argv[1:]
+body = json.load(open(src))
+body["model"] = model
+body["stream"] = stream == "true"
+if body["stream"]:
+    body["stream_options"] = {"include_usage": True}
+open(out, "w").write(json.dumps(body, separators=(",", ":")))
+EOF
+}
+make_body gpt-4o-mini false "$WORK/body-chat-direct.json"
+make_body gpt-4o-mini true "$WORK/body-stream-direct.json"
+make_body mock/gpt-4o-mini false "$WORK/body-chat-tollgate.json"
+make_body mockstream/gpt-4o-mini true "$WORK/body-stream-tollgate.json"
+REQUEST_BYTES=$(wc -c <"$WORK/body-chat-tollgate.json")
+
+# ---------------------------------------------------------------------------------------------
+# /proc helpers.
+cpu_ticks() { # utime+stime (fields 14, 15) summed over pids
+  local total=0 pid stat
+  local -a f
+  for pid in "$@"; do
+    [[ -r /proc/$pid/stat ]] || continue
+    stat=$(<"/proc/$pid/stat")
+    stat=${stat##*) }            # drop "pid (comm) "; what remains starts at field 3
+    read -ra f <<<"$stat"
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
+}
+rss_kb() { # VmRSS summed over pids
+  local total=0 pid v
+  for pid in "$@"; do
+    v=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    total=$((total + ${v:-0}))
+  done
+  echo "$total"
+}
+waited_children_ticks() { # cutime+cstime (fields 16, 17) of this shell: CPU of children it has waited for (wrk)
+  local stat
+  local -a f
+  stat=$(<"/proc/$$/stat")
+  stat=${stat##*) }
+  read -ra f <<<"$stat"
+  echo $((f[13] + f[14]))
+}
+box_ticks() { # "busy total" jiffies of the whole machine from /proc/stat
+  awk '/^cpu / {busy=$2+$3+$4+$7+$8+$9; total=busy+$5+$6; print busy, total}' /proc/stat
+}
+nginx_pids() { # master and workers, on one line
+  local master="$1"
+  echo "$master" "$(pgrep -P "$master" 2>/dev/null | tr '\n' ' ' || true)"
+}
+
+mock_accepts() { # connections the mock has accepted so far (nginx stub_status)
+  curl -s --max-time 2 "http://127.0.0.1:$MOCK_PORT/stub_status" | awk 'NR == 3 {print $1}'
+}
+
+run_wrk() { # output-file wrk-args... ; in the background so a signal stops the harness at once
+  local out="$1"; shift
+  wrk "$@" >"$out" 2>&1 &
+  CHILD_PID=$!
+  local rc=0
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=""
+  return "$rc"
+}
+
+wait_http() { # url seconds
+  local url="$1" deadline=$((SECONDS + $2))
+  while ((SECONDS < deadline)); do
+    curl -s -o /dev/null --max-time 1 "$url" && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+start_nginx() { # dir -> sets REPLY to master pid
+  local dir="$1"
+  "$NGINX_BIN" -t -q -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon off;'
+  "$NGINX_BIN" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon off;' \
+    >"$dir/stdout.log" 2>&1 &
+  REPLY=$!
+  STARTED_PIDS+=("$REPLY")
+}
+
+# ---------------------------------------------------------------------------------------------
+# Start everything.
+start_nginx "$WORK/mock"; MOCK_PID=$REPLY
+start_nginx "$WORK/nginx"; NGINX_PID=$REPLY
+wait_http "http://127.0.0.1:$MOCK_PORT/" 10 || { echo "run.sh: mock nginx did not start" >&2; cat "$WORK/mock/error.log" >&2; exit 1; }
+wait_http "http://127.0.0.1:$NGINX_PORT/" 10 || { echo "run.sh: proxy nginx did not start" >&2; cat "$WORK/nginx/error.log" >&2; exit 1; }
+
+TG_PID=""
+if [[ "$TG_STATUS" == ok ]]; then
+  mkdir -p "$WORK/data"
+  DOTNET_gcServer=0 "$TOLLGATE_BIN" --urls "http://127.0.0.1:$TG_PORT" \
+    --config "$WORK/tollgate.json" --data "$WORK/data" >"$WORK/logs/tollgate.log" 2>&1 &
+  TG_PID=$!
+  STARTED_PIDS+=("$TG_PID")
+  if ! wait_http "http://127.0.0.1:$TG_PORT/health" 60; then
+    TG_STATUS="did not start"
+    note "Tollgate: /health did not answer within 60 s; log tail: $(tail -n 5 "$WORK/logs/tollgate.log" | tr '\n' ' ')"
+  fi
+fi
+sleep 1
+declare -A RSS_IDLE
+read -ra _pids < <(nginx_pids "$MOCK_PID"); RSS_IDLE[direct]=$(rss_kb "${_pids[@]}")
+read -ra _pids < <(nginx_pids "$NGINX_PID"); RSS_IDLE[nginx]=$(rss_kb "${_pids[@]}")
+[[ -n "$TG_PID" ]] && RSS_IDLE[tollgate]=$(rss_kb "$TG_PID")
+
+# ---------------------------------------------------------------------------------------------
+# One target x scenario: probe, warm up, measure.
+probe() { # url bodyfile accept -> prints status; body in $WORK/probe.*
+  curl -s -o "$WORK/probe.body" -D "$WORK/probe.headers" -w '%{http_code}' --max-time 10 \
+    -H 'Content-Type: application/json' -H "Accept: $3" --data-binary "@$2" "$1" || echo "000"
+}
+
+run_one() { # scenario target
+  local scenario="$1" target="$2" url body accept port
+  local -a pids mock_pids
+  read -ra mock_pids < <(nginx_pids "$MOCK_PID")
+  case "$target" in
+    direct) port=$MOCK_PORT; pids=("${mock_pids[@]}") ;;
+    nginx) port=$NGINX_PORT; read -ra pids < <(nginx_pids "$NGINX_PID") ;;
+    tollgate) port=$TG_PORT; pids=("$TG_PID") ;;
+  esac
+  if [[ "$scenario" == chat ]]; then
+    accept=application/json
+    if [[ "$target" == tollgate ]]; then url="http://127.0.0.1:$port/v1/chat/completions"; body="$WORK/body-chat-tollgate.json"
+    else url="http://127.0.0.1:$port/v1/chat/completions"; body="$WORK/body-chat-direct.json"; fi
+  else
+    accept=text/event-stream
+    if [[ "$target" == tollgate ]]; then url="http://127.0.0.1:$port/v1/chat/completions"; body="$WORK/body-stream-tollgate.json"
+    else url="http://127.0.0.1:$port/sse/v1/chat/completions"; body="$WORK/body-stream-direct.json"; fi
+  fi
+
+  local status
+  status=$(probe "$url" "$body" "$accept")
+  if [[ "$status" != 200 ]]; then
+    note "$target/$scenario: probe POST $url returned $status: $(head -c 400 "$WORK/probe.body" | tr '\n' ' ')"
+    printf '%s\t%s\t%s\tfailed\t%s\n' "$ROUND" "$scenario" "$target" "$status" >>"$RESULTS_TSV"
+    return 0
+  fi
+  if [[ "$target" == tollgate ]]; then
+    cp "$WORK/probe.headers" "$WORK/raw/tollgate-$scenario-headers.txt"
+    cp "$WORK/probe.body" "$WORK/raw/tollgate-$scenario-body.txt"
+  fi
+  if [[ "$scenario" == stream ]] && ! grep -q '^data: \[DONE\]' "$WORK/probe.body"; then
+    note "$target/$scenario: probe response has no 'data: [DONE]'"
+  fi
+
+  local wrk_args=(-t "$THREADS" -c "$CONNECTIONS" --timeout 10s -s "$BENCH_DIR/request.lua")
+  local tag="$scenario-$target"
+  ((ROUNDS == 1)) || tag+="-r$ROUND"
+  if ((WARMUP > 0 && ROUND == 1)); then
+    log "$scenario/$target: warm-up ${WARMUP}s"
+    run_wrk "$WORK/raw/$scenario-$target-warmup.txt" "${wrk_args[@]}" -d "${WARMUP}s" "$url" -- "$body" "$accept" || true
+    sleep 1
+  fi
+
+  log "$scenario/$target: measuring ${DURATION}s at $CONNECTIONS connections (round $ROUND of $ROUNDS)"
+  local cpu0 mock0 box0 cpu1 mock1 box1 out
+  local acc0 acc1 wrk0 wrk1
+  acc0=$(mock_accepts)
+  wrk0=$(waited_children_ticks)
+  cpu0=$(cpu_ticks "${pids[@]}"); mock0=$(cpu_ticks "${mock_pids[@]}"); box0=$(box_ticks)
+  out="$WORK/raw/$tag.txt"
+  run_wrk "$out" "${wrk_args[@]}" -d "${DURATION}s" --latency "$url" -- "$body" "$accept" || {
+    note "$target/$scenario: wrk failed: $(tail -n 3 "$out" | tr '\n' ' ')"
+    printf '%s\t%s\t%s\tfailed\twrk\n' "$ROUND" "$scenario" "$target" >>"$RESULTS_TSV"
+    return 0
+  }
+  cpu1=$(cpu_ticks "${pids[@]}"); mock1=$(cpu_ticks "${mock_pids[@]}"); box1=$(box_ticks)
+  wrk1=$(waited_children_ticks)
+  acc1=$(mock_accepts)
+  local line
+  line=$(grep '^TOLLGATE_BENCH ' "$out" | tail -n 1)
+  [[ -n "$line" ]] || { note "$target/$scenario: no result line from wrk"; return 0; }
+  local rss_after
+  rss_after=$(rss_kb "${pids[@]}")
+  # round scenario target ok <wrk key=values> proxy_ticks mock_ticks box_busy box_total rss_idle rss_after
+  #   upstream_conns (connections the mock accepted during the run, less the stub_status read itself) wrk_ticks
+  local b0 t0 b1 t1
+  read -r b0 t0 <<<"$box0"; read -r b1 t1 <<<"$box1"
+  printf '%s\t%s\t%s\tok\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%d\t%d\n' "$ROUND" "$scenario" "$target" "${line#TOLLGATE_BENCH }" \
+    $((cpu1 - cpu0)) $((mock1 - mock0)) $((b1 - b0)) $((t1 - t0)) "${RSS_IDLE[$target]}" "$rss_after" \
+    $((${acc1:-0} - ${acc0:-0} - 1)) $((wrk1 - wrk0)) >>"$RESULTS_TSV"
+  grep -E 'Requests/sec|Non-2xx|Socket errors' "$out" >&2 || true
+
+  # Unloaded latency: one connection, one request at a time, so queueing on the busy box does not
+  # hide what the proxy itself adds.
+  if ((SINGLE > 0)); then
+    log "$scenario/$target: single connection ${SINGLE}s"
+    out="$WORK/raw/$tag-single.txt"
+    if run_wrk "$out" -t 1 -c 1 --timeout 10s -s "$BENCH_DIR/request.lua" -d "${SINGLE}s" --latency "$url" -- "$body" "$accept"; then
+      line=$(grep '^TOLLGATE_BENCH ' "$out" | tail -n 1)
+      [[ -z "$line" ]] || printf '%s\t%s\t%s\t%s\n' "$ROUND" "$scenario" "$target" "${line#TOLLGATE_BENCH }" >>"$SINGLE_TSV"
+    else
+      note "$target/$scenario: single-connection wrk failed"
+    fi
+  fi
+}
+
+TARGETS=(direct nginx)
+[[ "$TG_STATUS" == ok ]] && TARGETS+=(tollgate)
+for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+  for scenario in "${SCENARIOS[@]}"; do
+    for target in "${TARGETS[@]}"; do
+      run_one "$scenario" "$target"
+    done
+  done
+done
+if [[ "$TG_STATUS" != ok ]]; then
+  for scenario in "${SCENARIOS[@]}"; do
+    printf '1\t%s\t%s\tfailed\t%s\n' "$scenario" tollgate "$TG_STATUS" >>"$RESULTS_TSV"
+  done
+fi
+[[ -n "$TG_PID" ]] && cp "$WORK/logs/tollgate.log" "$WORK/raw/tollgate.log" 2>/dev/null || true
+if [[ -n "$TG_PID" ]] && grep -qiE 'fail|exception|error' "$WORK/logs/tollgate.log"; then
+  note "Tollgate log mentions errors: $(grep -iE 'fail|exception|error' "$WORK/logs/tollgate.log" | head -n 3 | tr '\n' ' ' | head -c 600)"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Report.
+BENCH_RESPONSE_BYTES="$(wc -c <"$BENCH_DIR/mock/chat.json")"
+BENCH_STREAM_BYTES="$(wc -c <"$BENCH_DIR/mock/stream.sse")"
+BENCH_NGINX_VERSION="$("$NGINX_BIN" -v 2>&1 | sed 's/^nginx version: //')"
+BENCH_WRK_VERSION="$(wrk --version 2>&1 | head -n 1 | awk '{print $2}' || true)"
+BENCH_DOTNET_VERSION="$(dotnet --version 2>/dev/null || echo unknown)"
+export BENCH_RESPONSE_BYTES BENCH_STREAM_BYTES BENCH_NGINX_VERSION BENCH_WRK_VERSION BENCH_DOTNET_VERSION
+export BENCH_DURATION="$DURATION" BENCH_CONNECTIONS="$CONNECTIONS" BENCH_THREADS="$THREADS" \
+  BENCH_WARMUP="$WARMUP" BENCH_CLK_TCK="$CLK_TCK" BENCH_REQUEST_BYTES="$REQUEST_BYTES" \
+  BENCH_WRITE="$WRITE_RESULTS" BENCH_NOTES="$NOTES" BENCH_RAW="$WORK/raw" \
+  BENCH_SINGLE="$SINGLE" BENCH_ROUNDS="$ROUNDS" \
+  BENCH_COMMAND="bench/run.sh --duration $DURATION --connections $CONNECTIONS --scenario $SCENARIO --warmup $WARMUP --threads $THREADS --single $SINGLE --rounds $ROUNDS"
+python3 "$BENCH_DIR/report.py" "$RESULTS_TSV" "$SINGLE_TSV" "$BENCH_DIR"
