@@ -19,6 +19,8 @@ namespace Tollgate.Api;
 [JsonSerializable(typeof(List<Governance.Model.RateLimit>))]
 [JsonSerializable(typeof(Governance.Model.Budget))]
 [JsonSerializable(typeof(List<Governance.Model.Budget>))]
+[JsonSerializable(typeof(Governance.Model.ModelLimit))]
+[JsonSerializable(typeof(List<Governance.Model.ModelLimit>))]
 [JsonSerializable(typeof(BudgetView))]
 [JsonSerializable(typeof(List<BudgetView>))]
 [JsonSerializable(typeof(UsageReport))]

@@ -27,6 +27,8 @@ internal static class GovernanceAdminApi
             c => c.Customers, x => x.Id, x => x.FromConfigFile, (c, l) => c with { Customers = l }, (r, json, w) => r.ReadCustomer(json, w, requireId: false)));
         MapEntity(api.MapGroup("/rate-limits"), new EntitySpec<RateLimit>(EntityKind.RateLimit, GovernanceJsonContext.Default.RateLimit, JsonOutput.Context.RateLimit, JsonOutput.Context.ListRateLimit,
             c => c.RateLimits, x => x.Id, x => x.FromConfigFile, (c, l) => c with { RateLimits = l }, (r, json, w) => r.ReadRateLimit(json, w, requireId: false)));
+        MapEntity(api.MapGroup("/model-limits"), new EntitySpec<ModelLimit>(EntityKind.ModelLimit, GovernanceJsonContext.Default.ModelLimit, JsonOutput.Context.ModelLimit, JsonOutput.Context.ListModelLimit,
+            c => c.ModelLimits, x => x.Id, x => x.FromConfigFile, (c, l) => c with { ModelLimits = l }, (r, json, w) => r.ReadModelLimit(json, w, requireId: false)));
         MapBudgets(api.MapGroup("/budgets"));
         api.MapGet("/pricing", ListPrices);
         api.MapGet("/usage", GetUsageAsync);

@@ -17,5 +17,7 @@ public sealed record GovernanceConfig
 
     public IReadOnlyList<VirtualKey> VirtualKeys { get; init; } = [];
 
-    public bool IsEmpty => Customers.Count == 0 && Teams.Count == 0 && Budgets.Count == 0 && RateLimits.Count == 0 && VirtualKeys.Count == 0;
+    public IReadOnlyList<ModelLimit> ModelLimits { get; init; } = [];
+
+    public bool IsEmpty => Customers.Count == 0 && Teams.Count == 0 && Budgets.Count == 0 && RateLimits.Count == 0 && VirtualKeys.Count == 0 && ModelLimits.Count == 0;
 }

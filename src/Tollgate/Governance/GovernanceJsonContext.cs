@@ -10,4 +10,5 @@ namespace Tollgate.Governance;
 [JsonSerializable(typeof(Budget))]
 [JsonSerializable(typeof(RateLimit))]
 [JsonSerializable(typeof(VirtualKey))]
+[JsonSerializable(typeof(ModelLimit))]
 internal sealed partial class GovernanceJsonContext : JsonSerializerContext;

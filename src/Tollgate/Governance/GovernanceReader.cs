@@ -26,6 +26,7 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
         // restarts and reloads (a 1M budget then renews on calendar months).
         Budgets = section.Array("budgets").Select(item => ReadBudget(new JsonObjectReader(item.Element, item.Path), warnings, requireId: true, DateTimeOffset.UnixEpoch)).ToList(),
         RateLimits = section.Array("rate_limits").Select(item => ReadRateLimit(new JsonObjectReader(item.Element, item.Path), warnings, requireId: true)).ToList(),
+        ModelLimits = section.Array("model_limits").Select(item => ReadModelLimit(new JsonObjectReader(item.Element, item.Path), warnings, requireId: true)).ToList(),
         VirtualKeys = section.Array("virtual_keys").Select(item => ReadVirtualKey(new JsonObjectReader(item.Element, item.Path), warnings, requireValue: true)).ToList(),
     };
 
@@ -105,6 +106,29 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
         };
         reader.Finish(BifrostRateLimitFields, warnings);
         return rateLimit;
+    }
+
+    public ModelLimit ReadModelLimit(JsonObjectReader reader, List<string> warnings, bool requireId)
+    {
+        var limit = new ModelLimit
+        {
+            Id = Id(reader, requireId),
+            Provider = reader.RequiredString("provider"),
+            Model = reader.String("model") ?? "*",
+            Key = reader.String("key"),
+            QueriesPerSecond = Whole(reader, "queries_per_second", reader.Number("queries_per_second", 1, long.MaxValue)),
+            QueriesPerHour = Whole(reader, "queries_per_hour", reader.Number("queries_per_hour", 1, long.MaxValue)),
+            InputTokensPerMinute = Whole(reader, "input_tokens_per_minute", reader.Number("input_tokens_per_minute", 1, long.MaxValue)),
+            OutputTokensPerMinute = Whole(reader, "output_tokens_per_minute", reader.Number("output_tokens_per_minute", 1, long.MaxValue)),
+            EmbeddingInputsPerSecond = Whole(reader, "embedding_inputs_per_second", reader.Number("embedding_inputs_per_second", 1, long.MaxValue)),
+        };
+        if (limit is { QueriesPerSecond: null, QueriesPerHour: null, InputTokensPerMinute: null, OutputTokensPerMinute: null, EmbeddingInputsPerSecond: null })
+        {
+            throw new ConfigException(reader.Path, "a model limit needs at least one of queries_per_second, queries_per_hour, input_tokens_per_minute, output_tokens_per_minute, embedding_inputs_per_second");
+        }
+
+        reader.Finish(FrozenSet<string>.Empty, warnings);
+        return limit;
     }
 
     /// <param name="requireValue">Config-file keys carry their value; keys created through the API get a generated one.</param>

@@ -72,6 +72,7 @@ internal sealed class GovernanceRegistry
             Budgets = Filter(stored.Budgets, file.Budgets, b => b.Id, EntityKind.Budget),
             RateLimits = Filter(stored.RateLimits, file.RateLimits, r => r.Id, EntityKind.RateLimit),
             VirtualKeys = Filter(stored.VirtualKeys, file.VirtualKeys, v => v.Id, EntityKind.VirtualKey),
+            ModelLimits = Filter(stored.ModelLimits, file.ModelLimits, m => m.Id, EntityKind.ModelLimit),
         };
     }
 

@@ -150,6 +150,7 @@ internal sealed class GovernanceService
             }
         }
 
+        call.EstimatedInputTokens = estimate ?? 0;
         ticket = new GovernanceTicket
         {
             Key = key,
@@ -192,6 +193,14 @@ internal sealed class GovernanceService
             bucket.Adjust(usage.TotalTokens - ticket.TokensTaken, now);
         }
 
+        if (call.ModelLimitTakes is { } takes)
+        {
+            foreach (var take in takes)
+            {
+                take.Bucket.Adjust(take.Output ? usage.CompletionTokens : usage.PromptTokens - take.Taken, now);
+            }
+        }
+
         ticket.Gate?.Exit();
         if (call.Attempts == 0)
         {
@@ -216,6 +225,173 @@ internal sealed class GovernanceService
             CostNano = costNano,
             Estimated = estimated,
         });
+    }
+
+    /// <summary>
+    /// Databricks-style model limits for one attempt, once its provider key is chosen. Returns null when the attempt
+    /// may go; otherwise the 429, with <paramref name="keyScoped"/> true when another provider key could still pass.
+    /// </summary>
+    public GatewayError? TakeModelLimits(InferenceCall call, ProviderKeyConfig? providerKey, out bool keyScoped)
+    {
+        keyScoped = false;
+        if (!_registry.Current.ModelLimitsByProvider.TryGetValue(call.Provider.Name, out var limits))
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        var taken = new List<(TokenBucket Bucket, long Amount)>();
+        foreach (var limit in limits)
+        {
+            if (!Glob.Matches(limit.Model, call.Model) || (limit.Key is not null && limit.Key != providerKey?.Name))
+            {
+                continue;
+            }
+
+            var scope = limit.Key is null ? $"ml:{limit.Id}:{call.Model}" : $"ml:{limit.Id}:{call.Model}:{limit.Key}";
+            var error = Take(limit.QueriesPerSecond, TimeSpan.FromSeconds(1), "qps", 1, "queries per second")
+                ?? Take(limit.QueriesPerHour, TimeSpan.FromHours(1), "qph", 1, "queries per hour")
+                ?? (call.Operation == InferenceOperation.Embeddings
+                    ? Take(limit.EmbeddingInputsPerSecond, TimeSpan.FromSeconds(1), "eips", CountEmbeddingInputs(call.Body.Span), "embedding inputs per second")
+                    : null)
+                ?? TakeInput()
+                ?? TakeOutput();
+            if (error is not null)
+            {
+                foreach (var (bucket, amount) in taken)
+                {
+                    bucket.Adjust(-amount, now);
+                }
+
+                keyScoped = limit.Key is not null;
+                return error;
+            }
+
+            GatewayError? TakeInput()
+            {
+                if (limit.InputTokensPerMinute is not { } tpm)
+                {
+                    return null;
+                }
+
+                if (call.EstimatedInputTokens == 0)
+                {
+                    call.EstimatedInputTokens = EstimateInput(call);
+                }
+
+                var bucket = _counters.GetRateLimit(scope + ":itpm", new RateLimitDefinition(tpm, TimeSpan.FromMinutes(1)));
+                var error = Decide(bucket, call.EstimatedInputTokens, "input tokens per minute");
+                if (error is null)
+                {
+                    (call.ModelLimitTakes ??= []).Add(new ModelLimitTake(bucket, Output: false, call.EstimatedInputTokens));
+                }
+
+                return error;
+            }
+
+            GatewayError? TakeOutput()
+            {
+                if (limit.OutputTokensPerMinute is not { } tpm)
+                {
+                    return null;
+                }
+
+                // Output is unknown until the answer: admit while the bucket is not in debt, charge the real count after.
+                var bucket = _counters.GetRateLimit(scope + ":otpm", new RateLimitDefinition(tpm, TimeSpan.FromMinutes(1)));
+                var error = Decide(bucket, 1, "output tokens per minute");
+                if (error is null)
+                {
+                    bucket.Adjust(-1, now);
+                    (call.ModelLimitTakes ??= []).Add(new ModelLimitTake(bucket, Output: true, 0));
+                }
+
+                return error;
+            }
+
+            GatewayError? Take(long? max, TimeSpan window, string suffix, long amount, string unit)
+            {
+                if (max is not { } limitValue)
+                {
+                    return null;
+                }
+
+                var bucket = _counters.GetRateLimit($"{scope}:{suffix}", new RateLimitDefinition(limitValue, window));
+                return Decide(bucket, amount, unit);
+            }
+
+            GatewayError? Decide(TokenBucket bucket, long amount, string unit)
+            {
+                var decision = bucket.TryTake(amount, now);
+                if (decision.Allowed)
+                {
+                    taken.Add((bucket, amount));
+                    return null;
+                }
+
+                var target = limit.Key is null ? $"{call.Provider.Name}/{call.Model}" : $"{call.Provider.Name}/{call.Model} with key '{limit.Key}'";
+                return new GatewayError(StatusCodes.Status429TooManyRequests,
+                    decision.ExceedsCapacity
+                        ? $"This request needs more than the model limit '{limit.Id}' allows ({decision.Limit} {unit}) for {target}."
+                        : $"Model limit '{limit.Id}' reached: {decision.Limit} {unit} for {target}; retry in {decision.RetryAfter.TotalSeconds:0.###} s.",
+                    ErrorTypes.RateLimit, "model_rate_limit_exceeded")
+                {
+                    RetryAfterSeconds = decision.ExceedsCapacity ? null : Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds)),
+                };
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Number of inputs of an embeddings request: an array's length, or 1 for a single string.</summary>
+    private static int CountEmbeddingInputs(ReadOnlySpan<byte> body)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(body);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+            {
+                return 1;
+            }
+
+            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+            {
+                var isInput = reader.ValueTextEquals("input"u8);
+                reader.Read();
+                if (!isInput)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                if (reader.TokenType != System.Text.Json.JsonTokenType.StartArray)
+                {
+                    return 1;
+                }
+
+                var count = 0;
+                reader.Read();
+                var first = reader.TokenType;
+                if (first is System.Text.Json.JsonTokenType.Number)
+                {
+                    return 1;  // one input given as token ids
+                }
+
+                while (reader.TokenType != System.Text.Json.JsonTokenType.EndArray)
+                {
+                    count++;
+                    reader.Skip();
+                    reader.Read();
+                }
+
+                return Math.Max(count, 1);
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return 1;
     }
 
     public static bool IsAllowed(VirtualKey key, string provider, string model)

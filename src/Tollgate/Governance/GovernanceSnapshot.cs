@@ -20,6 +20,8 @@ internal sealed class GovernanceSnapshot
         Customers = Merged.Customers.ToFrozenDictionary(c => c.Id, StringComparer.Ordinal);
         Budgets = Merged.Budgets.ToFrozenDictionary(b => b.Id, StringComparer.Ordinal);
         RateLimits = Merged.RateLimits.ToFrozenDictionary(r => r.Id, StringComparer.Ordinal);
+        ModelLimitsByProvider = Merged.ModelLimits.GroupBy(m => m.Provider, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         BudgetDefinitions = Merged.Budgets.ToFrozenDictionary(b => b.Id, DefinitionOf, StringComparer.Ordinal);
 
         var byHash = new Dictionary<string, VirtualKey>(StringComparer.Ordinal);
@@ -54,6 +56,9 @@ internal sealed class GovernanceSnapshot
 
     public FrozenDictionary<string, RateLimit> RateLimits { get; }
 
+    /// <summary>Model limits grouped by provider, so a call only scans its own provider's few limits.</summary>
+    public FrozenDictionary<string, ModelLimit[]> ModelLimitsByProvider { get; }
+
     /// <summary>Counter definitions, built once per snapshot rather than per request.</summary>
     public FrozenDictionary<string, BudgetDefinition> BudgetDefinitions { get; }
 
@@ -69,5 +74,6 @@ internal sealed class GovernanceSnapshot
         Budgets = [.. file.Budgets.Select(b => b with { FromConfigFile = true }), .. store.Budgets],
         RateLimits = [.. file.RateLimits.Select(r => r with { FromConfigFile = true }), .. store.RateLimits],
         VirtualKeys = [.. file.VirtualKeys.Select(v => v with { FromConfigFile = true }), .. store.VirtualKeys],
+        ModelLimits = [.. file.ModelLimits.Select(m => m with { FromConfigFile = true }), .. store.ModelLimits],
     };
 }

@@ -67,6 +67,7 @@ internal sealed class GovernanceStore
         Budgets = Load(EntityKind.Budget, GovernanceJsonContext.Default.Budget),
         RateLimits = Load(EntityKind.RateLimit, GovernanceJsonContext.Default.RateLimit),
         VirtualKeys = Load(EntityKind.VirtualKey, GovernanceJsonContext.Default.VirtualKey),
+        ModelLimits = Load(EntityKind.ModelLimit, GovernanceJsonContext.Default.ModelLimit),
     };
 
     private List<T> Load<T>(string kind, JsonTypeInfo<T> type)
@@ -243,6 +244,7 @@ internal static class EntityKind
     public const string Budget = "budget";
     public const string RateLimit = "rate_limit";
     public const string VirtualKey = "virtual_key";
+    public const string ModelLimit = "model_limit";
 }
 
 internal sealed record UsageRow(string? Key, string? Day, long Requests, long PromptTokens, long CompletionTokens, long CachedTokens, long CostNano, long EstimatedRequests);

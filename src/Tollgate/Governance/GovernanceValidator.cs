@@ -16,6 +16,7 @@ internal static class GovernanceValidator
         var customers = Unique(config.Customers.Select(c => c.Id), "customers", pathOf);
         var teams = Unique(config.Teams.Select(t => t.Id), "teams", pathOf);
         Unique(config.VirtualKeys.Select(v => v.Id), "virtual_keys", pathOf);
+        Unique(config.ModelLimits.Select(m => m.Id), "model_limits", pathOf);
         Unique(config.VirtualKeys.Select(v => v.Name), "virtual_keys", pathOf, "name");
         Unique(config.VirtualKeys.Select(v => v.KeyHash), "virtual_keys", pathOf, "value");
 

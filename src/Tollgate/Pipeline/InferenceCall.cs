@@ -29,6 +29,12 @@ internal sealed class InferenceCall
 
     public int Attempts { get; set; }
 
+    /// <summary>Model-limit token buckets this call took from, corrected with the real usage at settlement.</summary>
+    public List<Governance.ModelLimitTake>? ModelLimitTakes { get; set; }
+
+    /// <summary>Input tokens estimated at admission (0 when nothing needed an estimate).</summary>
+    public int EstimatedInputTokens { get; set; }
+
     /// <summary>The model's price, when the catalog knows it; set at admission.</summary>
     public Governance.Pricing.ModelPrice? Price { get; set; }
 

@@ -155,6 +155,20 @@ internal sealed class InferenceExecutor(
                     $"No key of provider '{provider.Name}' is allowed to serve model '{call.Model}'.");
             }
 
+            var limitError = governance.TakeModelLimits(call, key, out var keyScoped);
+            if (limitError is not null)
+            {
+                lastError = limitError;
+                if (!keyScoped)
+                {
+                    return lastError;
+                }
+
+                // This key is at its own limit; another key of the provider may still have room.
+                excludedKeys |= KeySelector.Bit(KeySelector.IndexOf(provider, key));
+                continue;
+            }
+
             call.Key = key;
             call.Attempts++;
             var credential = provider.CredentialFor(key);

@@ -39,8 +39,8 @@ public sealed class BudgetLedger
     private long _spent;
     private long _reserved;
 
-    // UTC ticks. The window is framed lazily by the first operation (End = MinValue means "not framed yet"), so a
-    // ledger needs no clock to be constructed. Start is written before End, and readers read End first.
+    // UTC ticks, written only under _windowLock; the hot path reads only End. The window is framed lazily by the
+    // first operation (End = MinValue means "not framed yet"), so a ledger needs no clock to be constructed.
     private long _windowStartTicks;
     private long _windowEndTicks = long.MinValue;
 
