@@ -437,14 +437,14 @@ internal sealed class GovernanceService
         RateLimitDecision? headerRequests = null, headerTokens = null;
         foreach (var (kind, id, rateLimitId) in levels)
         {
-            if (rateLimitId is null || !snapshot.RateLimits.TryGetValue(rateLimitId, out var limit))
+            if (rateLimitId is null)
             {
                 continue;
             }
 
-            if (limit.RequestMaxLimit is { } requestMax && DurationText.TryParse(limit.RequestResetDuration, out var requestWindow))
+            if (snapshot.RequestLimitDefinitions.TryGetValue(rateLimitId, out var requestLimit))
             {
-                var bucket = _counters.GetRateLimit($"{kind}:{id}:req", new RateLimitDefinition(requestMax, requestWindow));
+                var bucket = _counters.GetRateLimit($"{kind}:{id}:req", requestLimit);
                 var decision = bucket.TryTake(1, now);
                 headerRequests ??= decision;
                 if (!decision.Allowed)
@@ -456,10 +456,10 @@ internal sealed class GovernanceService
                 takenRequests.Add(bucket);
             }
 
-            if (limit.TokenMaxLimit is { } tokenMax && DurationText.TryParse(limit.TokenResetDuration, out var tokenWindow))
+            if (snapshot.TokenLimitDefinitions.TryGetValue(rateLimitId, out var tokenLimit))
             {
                 estimate ??= EstimateInput(call);
-                var bucket = _counters.GetRateLimit($"{kind}:{id}:tok", new RateLimitDefinition(tokenMax, tokenWindow));
+                var bucket = _counters.GetRateLimit($"{kind}:{id}:tok", tokenLimit);
                 var decision = bucket.TryTake(estimate.Value, now);
                 headerTokens ??= decision;
                 if (!decision.Allowed)

@@ -22,6 +22,12 @@ internal sealed class GovernanceSnapshot
         RateLimits = Merged.RateLimits.ToFrozenDictionary(r => r.Id, StringComparer.Ordinal);
         ModelLimitsByProvider = Merged.ModelLimits.GroupBy(m => m.Provider, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        RequestLimitDefinitions = Merged.RateLimits
+            .Where(r => r.RequestMaxLimit is not null && DurationText.TryParse(r.RequestResetDuration, out _))
+            .ToFrozenDictionary(r => r.Id, r => new RateLimitDefinition(r.RequestMaxLimit!.Value, Window(r.RequestResetDuration)), StringComparer.Ordinal);
+        TokenLimitDefinitions = Merged.RateLimits
+            .Where(r => r.TokenMaxLimit is not null && DurationText.TryParse(r.TokenResetDuration, out _))
+            .ToFrozenDictionary(r => r.Id, r => new RateLimitDefinition(r.TokenMaxLimit!.Value, Window(r.TokenResetDuration)), StringComparer.Ordinal);
         BudgetDefinitions = Merged.Budgets.ToFrozenDictionary(b => b.Id, DefinitionOf, StringComparer.Ordinal);
 
         var byHash = new Dictionary<string, VirtualKey>(StringComparer.Ordinal);
@@ -61,6 +67,14 @@ internal sealed class GovernanceSnapshot
 
     /// <summary>Counter definitions, built once per snapshot rather than per request.</summary>
     public FrozenDictionary<string, BudgetDefinition> BudgetDefinitions { get; }
+
+    /// <summary>Request-count limits by rate-limit id (only those that set one).</summary>
+    public FrozenDictionary<string, RateLimitDefinition> RequestLimitDefinitions { get; }
+
+    /// <summary>Token limits by rate-limit id (only those that set one).</summary>
+    public FrozenDictionary<string, RateLimitDefinition> TokenLimitDefinitions { get; }
+
+    private static TimeSpan Window(string? text) => DurationText.TryParse(text, out var window) ? window : TimeSpan.Zero;
 
     public static BudgetDefinition DefinitionOf(Budget budget) => new(
         CostCalculator.ToNanoUsd(budget.MaxLimitUsd, roundUp: false),
