@@ -1,5 +1,6 @@
 -- wrk script for bench/run.sh: POSTs the JSON body stored in a file to the URL given to wrk.
--- Usage: wrk ... -s request.lua <url> -- <body-file> <accept>
+-- Usage: wrk ... -s request.lua <url> -- <body-file> <accept> [<bearer token>]
+-- With a token, every request carries "Authorization: Bearer <token>" (a Tollgate virtual key).
 -- When the run ends it prints one machine-readable line, "TOLLGATE_BENCH key=value ...".
 
 function init(args)
@@ -9,6 +10,9 @@ function init(args)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Accept"] = args[2] or "application/json"
+  if args[3] and args[3] ~= "" then
+    wrk.headers["Authorization"] = "Bearer " .. args[3]
+  end
 end
 
 function done(summary, latency, requests)

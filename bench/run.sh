@@ -2,7 +2,9 @@
 # Tollgate load benchmark: the same chat requests sent (a) straight to a mock upstream, (b) through
 # nginx proxy_pass, (c) through Tollgate, all on 127.0.0.1. Reports throughput, p50/p99 latency,
 # CPU time per request of the proxy process (from /proc/<pid>/stat) and RSS, as ratios to nginx
-# measured in the same run. See bench/README.md for the method.
+# measured in the same run. The chat-gov scenario sends the chat load through the same Tollgate
+# process with a virtual key (rate limits, two budget levels), priced against Tollgate without one.
+# See bench/README.md for the method.
 set -euo pipefail
 
 DURATION=15
@@ -21,7 +23,8 @@ usage() {
 Usage: bench/run.sh [options]
   --duration SECONDS     measured load per target and scenario (default $DURATION)
   --connections N        concurrent wrk connections (default $CONNECTIONS)
-  --scenario NAME        chat | stream | all (default $SCENARIO)
+  --scenario NAME        chat | stream | chat-gov | all (default $SCENARIO); chat-gov also runs chat,
+                         its governance-off baseline
   --warmup SECONDS       unmeasured load before each measurement (default $WARMUP)
   --threads N            wrk threads (default $THREADS)
   --rounds N             repeat every measurement N times, interleaved, and report medians (default $ROUNDS)
@@ -52,8 +55,9 @@ done
 case "$SCENARIO" in
   chat) SCENARIOS=(chat) ;;
   stream) SCENARIOS=(stream) ;;
-  all) SCENARIOS=(chat stream) ;;
-  *) echo "run.sh: --scenario must be chat, stream or all" >&2; exit 2 ;;
+  chat-gov) SCENARIOS=(chat chat-gov) ;;   # gov-on is only meaningful next to its gov-off baseline
+  all) SCENARIOS=(chat chat-gov stream) ;;
+  *) echo "run.sh: --scenario must be chat, stream, chat-gov or all" >&2; exit 2 ;;
 esac
 for n in "$DURATION" "$CONNECTIONS" "$WARMUP" "$THREADS" "$SINGLE" "$ROUNDS"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "run.sh: numeric option expected, got '$n'" >&2; exit 2; }
@@ -146,6 +150,23 @@ log "ports: mock=$MOCK_PORT nginx=$NGINX_PORT tollgate=$TG_PORT; work dir $WORK"
 # ---------------------------------------------------------------------------------------------
 # Tollgate build (Release, outputs and intermediates outside src/ so concurrent builds do not clash).
 TG_STATUS="ok"
+# Which code gets measured, taken now: others may edit the work tree while the run goes on.
+source_state() {
+  local head dirty
+  head=$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  dirty=$(git -C "$REPO_DIR" status --porcelain -- src Directory.Packages.props Directory.Build.props 2>/dev/null | cut -c4- || true)
+  if [[ -z "$dirty" ]]; then
+    echo "commit $head (clean src/)"
+  else
+    echo "commit $head plus uncommitted changes to $(wc -l <<<"$dirty") file(s) under src/ and package props, as of the publish:" \
+      "$(head -n 6 <<<"$dirty" | paste -sd ' ')$( (( $(wc -l <<<"$dirty") > 6 )) && echo ' …')"
+  fi
+}
+if [[ -n "$TOLLGATE_BIN" ]]; then
+  SOURCE_STATE="prebuilt binary $TOLLGATE_BIN (work tree at the time of the run: $(source_state))"
+else
+  SOURCE_STATE="$(source_state)"
+fi
 if [[ -z "$TOLLGATE_BIN" ]]; then
   TOLLGATE_BIN="$WORK/tollgate/Tollgate"
   built=0
@@ -264,13 +285,38 @@ EOF
 EOF
 } >"$WORK/nginx/nginx.conf"
 
-# (3) Tollgate: two OpenAI-compatible custom providers on the mock (JSON and SSE paths).
+# (3) Tollgate: two OpenAI-compatible custom providers on the mock (JSON and SSE paths), prices for
+#     both models, and a governance section. Requests without a virtual key (chat, stream) get no
+#     governance checks; chat-gov sends the same chat requests with the virtual key, which has its own
+#     budget and a request + token rate limit, and belongs to a team with a budget of its own. The
+#     limits are far above anything a run can reach, so nothing is ever denied (the token limit, 1e10
+#     per minute, stays under the gateway's cap of 1e9 per second: 1e11 per minute passes config
+#     validation but made virtual-key requests fail with a 500, and since commit 2850943 makes the
+#     gateway abort at start-up; see README).
+#     The admin token lets the harness read the budgets and the usage report at the end (a check).
+GOV_VK="sk-tg-bench-0123456789abcdef"
+GOV_VK_ID="vk-bench"
+ADMIN_TOKEN="tga-bench-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 cat >"$WORK/tollgate.json" <<EOF
 { "providers": {
     "mock": { "custom_provider_config": { "base_provider_type": "openai" },
               "base_url": "http://127.0.0.1:$MOCK_PORT/v1", "keys": [] },
     "mockstream": { "custom_provider_config": { "base_provider_type": "openai" },
-              "base_url": "http://127.0.0.1:$MOCK_PORT/sse/v1", "keys": [] } } }
+              "base_url": "http://127.0.0.1:$MOCK_PORT/sse/v1", "keys": [] } },
+  "pricing": {
+    "mock/gpt-4o-mini": { "input_per_mtok": 0.15, "output_per_mtok": 0.60 },
+    "mockstream/gpt-4o-mini": { "input_per_mtok": 0.15, "output_per_mtok": 0.60 } },
+  "governance": {
+    "budgets": [
+      { "id": "b-team", "max_limit": 1000000, "reset_duration": "1d" },
+      { "id": "b-vk", "max_limit": 1000000, "reset_duration": "1d" } ],
+    "rate_limits": [
+      { "id": "rl", "request_max_limit": 100000000, "request_reset_duration": "1m",
+        "token_max_limit": 10000000000, "token_reset_duration": "1m" } ],
+    "teams": [ { "id": "bench", "name": "bench", "budget_id": "b-team" } ],
+    "virtual_keys": [
+      { "id": "$GOV_VK_ID", "name": "bench", "value": "$GOV_VK", "team_id": "bench",
+        "budget_id": "b-vk", "rate_limit_id": "rl" } ] } }
 EOF
 
 # Request bodies (compact JSON, ~600 bytes), one per model/stream combination.
@@ -372,7 +418,7 @@ wait_http "http://127.0.0.1:$NGINX_PORT/" 10 || { echo "run.sh: proxy nginx did 
 TG_PID=""
 if [[ "$TG_STATUS" == ok ]]; then
   mkdir -p "$WORK/data"
-  DOTNET_gcServer=0 "$TOLLGATE_BIN" --urls "http://127.0.0.1:$TG_PORT" \
+  DOTNET_gcServer=0 TOLLGATE_ADMIN_TOKEN="$ADMIN_TOKEN" "$TOLLGATE_BIN" --urls "http://127.0.0.1:$TG_PORT" \
     --config "$WORK/tollgate.json" --data "$WORK/data" >"$WORK/logs/tollgate.log" 2>&1 &
   TG_PID=$!
   STARTED_PIDS+=("$TG_PID")
@@ -389,13 +435,30 @@ read -ra _pids < <(nginx_pids "$NGINX_PID"); RSS_IDLE[nginx]=$(rss_kb "${_pids[@
 
 # ---------------------------------------------------------------------------------------------
 # One target x scenario: probe, warm up, measure.
-probe() { # url bodyfile accept -> prints status; body in $WORK/probe.*
+probe() { # url bodyfile accept [bearer] -> prints status; body in $WORK/probe.*
+  local -a auth=()
+  [[ -n "${4:-}" ]] && auth=(-H "Authorization: Bearer $4")
   curl -s -o "$WORK/probe.body" -D "$WORK/probe.headers" -w '%{http_code}' --max-time 10 \
-    -H 'Content-Type: application/json' -H "Accept: $3" --data-binary "@$2" "$1" || echo "000"
+    -H 'Content-Type: application/json' -H "Accept: $3" "${auth[@]}" --data-binary "@$2" "$1" || echo "000"
+}
+
+# Requests the governance-on rows sent (probes, warm-ups, measured and single-connection runs), and the
+# non-2xx answers among them, for the check against the gateway's usage report at the end.
+GOV_SENT=0
+GOV_NON2XX=0
+count_gov() { # wrk-output-file
+  local line kv
+  line=$(grep '^TOLLGATE_BENCH ' "$1" 2>/dev/null | tail -n 1) || return 0
+  for kv in ${line#TOLLGATE_BENCH }; do
+    case "$kv" in
+      requests=*) GOV_SENT=$((GOV_SENT + ${kv#requests=})) ;;
+      err_status=*) GOV_NON2XX=$((GOV_NON2XX + ${kv#err_status=})) ;;
+    esac
+  done
 }
 
 run_one() { # scenario target
-  local scenario="$1" target="$2" url body accept port
+  local scenario="$1" target="$2" url body accept port token=""
   local -a pids mock_pids
   read -ra mock_pids < <(nginx_pids "$MOCK_PID")
   case "$target" in
@@ -403,7 +466,10 @@ run_one() { # scenario target
     nginx) port=$NGINX_PORT; read -ra pids < <(nginx_pids "$NGINX_PID") ;;
     tollgate) port=$TG_PORT; pids=("$TG_PID") ;;
   esac
-  if [[ "$scenario" == chat ]]; then
+  if [[ "$scenario" == chat-gov ]]; then   # Tollgate only: the chat request with the virtual key
+    accept=application/json; token=$GOV_VK
+    url="http://127.0.0.1:$port/v1/chat/completions"; body="$WORK/body-chat-tollgate.json"
+  elif [[ "$scenario" == chat ]]; then
     accept=application/json
     if [[ "$target" == tollgate ]]; then url="http://127.0.0.1:$port/v1/chat/completions"; body="$WORK/body-chat-tollgate.json"
     else url="http://127.0.0.1:$port/v1/chat/completions"; body="$WORK/body-chat-direct.json"; fi
@@ -414,7 +480,8 @@ run_one() { # scenario target
   fi
 
   local status
-  status=$(probe "$url" "$body" "$accept")
+  status=$(probe "$url" "$body" "$accept" "$token")
+  [[ -z "$token" ]] || GOV_SENT=$((GOV_SENT + 1))
   if [[ "$status" != 200 ]]; then
     note "$target/$scenario: probe POST $url returned $status: $(head -c 400 "$WORK/probe.body" | tr '\n' ' ')"
     printf '%s\t%s\t%s\tfailed\t%s\n' "$ROUND" "$scenario" "$target" "$status" >>"$RESULTS_TSV"
@@ -427,13 +494,21 @@ run_one() { # scenario target
   if [[ "$scenario" == stream ]] && ! grep -q '^data: \[DONE\]' "$WORK/probe.body"; then
     note "$target/$scenario: probe response has no 'data: [DONE]'"
   fi
+  # Governance must be on for chat-gov and off for chat: the rate-limit headers say which.
+  if [[ "$target" == tollgate && "$scenario" == chat-gov ]] && ! grep -qi '^x-ratelimit-limit-requests:' "$WORK/probe.headers"; then
+    note "tollgate/chat-gov: the probe answer has no x-ratelimit-* headers: governance may not have applied to the virtual key"
+  fi
+  if [[ "$target" == tollgate && "$scenario" == chat ]] && grep -qi '^x-ratelimit-' "$WORK/probe.headers"; then
+    note "tollgate/chat: the probe answer has x-ratelimit-* headers although it carried no virtual key"
+  fi
 
   local wrk_args=(-t "$THREADS" -c "$CONNECTIONS" --timeout 10s -s "$BENCH_DIR/request.lua")
   local tag="$scenario-$target"
   ((ROUNDS == 1)) || tag+="-r$ROUND"
   if ((WARMUP > 0 && ROUND == 1)); then
     log "$scenario/$target: warm-up ${WARMUP}s"
-    run_wrk "$WORK/raw/$scenario-$target-warmup.txt" "${wrk_args[@]}" -d "${WARMUP}s" "$url" -- "$body" "$accept" || true
+    run_wrk "$WORK/raw/$scenario-$target-warmup.txt" "${wrk_args[@]}" -d "${WARMUP}s" "$url" -- "$body" "$accept" "$token" || true
+    [[ -z "$token" ]] || count_gov "$WORK/raw/$scenario-$target-warmup.txt"
     sleep 1
   fi
 
@@ -444,7 +519,7 @@ run_one() { # scenario target
   wrk0=$(waited_children_ticks)
   cpu0=$(cpu_ticks "${pids[@]}"); mock0=$(cpu_ticks "${mock_pids[@]}"); box0=$(box_ticks)
   out="$WORK/raw/$tag.txt"
-  run_wrk "$out" "${wrk_args[@]}" -d "${DURATION}s" --latency "$url" -- "$body" "$accept" || {
+  run_wrk "$out" "${wrk_args[@]}" -d "${DURATION}s" --latency "$url" -- "$body" "$accept" "$token" || {
     note "$target/$scenario: wrk failed: $(tail -n 3 "$out" | tr '\n' ' ')"
     printf '%s\t%s\t%s\tfailed\twrk\n' "$ROUND" "$scenario" "$target" >>"$RESULTS_TSV"
     return 0
@@ -453,6 +528,7 @@ run_one() { # scenario target
   wrk1=$(waited_children_ticks)
   acc1=$(mock_accepts)
   local line
+  [[ -z "$token" ]] || count_gov "$out"
   line=$(grep '^TOLLGATE_BENCH ' "$out" | tail -n 1)
   [[ -n "$line" ]] || { note "$target/$scenario: no result line from wrk"; return 0; }
   local rss_after
@@ -471,7 +547,8 @@ run_one() { # scenario target
   if ((SINGLE > 0)); then
     log "$scenario/$target: single connection ${SINGLE}s"
     out="$WORK/raw/$tag-single.txt"
-    if run_wrk "$out" -t 1 -c 1 --timeout 10s -s "$BENCH_DIR/request.lua" -d "${SINGLE}s" --latency "$url" -- "$body" "$accept"; then
+    if run_wrk "$out" -t 1 -c 1 --timeout 10s -s "$BENCH_DIR/request.lua" -d "${SINGLE}s" --latency "$url" -- "$body" "$accept" "$token"; then
+      [[ -z "$token" ]] || count_gov "$out"
       line=$(grep '^TOLLGATE_BENCH ' "$out" | tail -n 1)
       [[ -z "$line" ]] || printf '%s\t%s\t%s\t%s\n' "$ROUND" "$scenario" "$target" "${line#TOLLGATE_BENCH }" >>"$SINGLE_TSV"
     else
@@ -480,18 +557,44 @@ run_one() { # scenario target
   fi
 }
 
-TARGETS=(direct nginx)
-[[ "$TG_STATUS" == ok ]] && TARGETS+=(tollgate)
+# The rows of one round, in order: chat-gov (Tollgate only) right after Tollgate's chat row, so gov-off
+# and gov-on run back to back; in even rounds the two swap places, so a drift in the box's load does not
+# always favour the same one.
+PAIRS=()
+for scenario in "${SCENARIOS[@]}"; do
+  if [[ "$scenario" == chat-gov ]]; then
+    [[ "$TG_STATUS" == ok ]] && PAIRS+=("chat-gov tollgate")
+    continue
+  fi
+  PAIRS+=("$scenario direct" "$scenario nginx")
+  [[ "$TG_STATUS" == ok ]] && PAIRS+=("$scenario tollgate")
+done
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
-  for scenario in "${SCENARIOS[@]}"; do
-    for target in "${TARGETS[@]}"; do
-      run_one "$scenario" "$target"
+  order=("${PAIRS[@]}")
+  if ((ROUND % 2 == 0)); then
+    for i in "${!order[@]}"; do
+      if [[ "${order[$i]}" == "chat tollgate" && "${order[$((i + 1))]:-}" == "chat-gov tollgate" ]]; then
+        order[$i]="chat-gov tollgate"; order[$((i + 1))]="chat tollgate"; break
+      fi
     done
+  fi
+  for pair in "${order[@]}"; do
+    run_one ${pair}
   done
 done
 if [[ "$TG_STATUS" != ok ]]; then
   for scenario in "${SCENARIOS[@]}"; do
     printf '1\t%s\t%s\tfailed\t%s\n' "$scenario" tollgate "$TG_STATUS" >>"$RESULTS_TSV"
+  done
+fi
+
+# Governance check: what the gateway itself recorded for the virtual key (usage report, both budgets),
+# to set against the requests the chat-gov rows sent. report.py compares them.
+if [[ "$TG_STATUS" == ok && " ${SCENARIOS[*]} " == *" chat-gov "* ]]; then
+  sleep 1   # requests wrk abandoned at the end of its last run finish upstream and settle
+  for what in "usage?group_by=virtual_key" "budgets"; do
+    curl -s --max-time 10 -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$TG_PORT/api/$what" \
+      -o "$WORK/raw/tollgate-gov-${what%%\?*}.json" -w '%{http_code}\n' >"$WORK/raw/tollgate-gov-${what%%\?*}.status" || true
   done
 fi
 [[ -n "$TG_PID" ]] && cp "$WORK/logs/tollgate.log" "$WORK/raw/tollgate.log" 2>/dev/null || true
@@ -511,5 +614,7 @@ export BENCH_DURATION="$DURATION" BENCH_CONNECTIONS="$CONNECTIONS" BENCH_THREADS
   BENCH_WARMUP="$WARMUP" BENCH_CLK_TCK="$CLK_TCK" BENCH_REQUEST_BYTES="$REQUEST_BYTES" \
   BENCH_WRITE="$WRITE_RESULTS" BENCH_NOTES="$NOTES" BENCH_RAW="$WORK/raw" \
   BENCH_SINGLE="$SINGLE" BENCH_ROUNDS="$ROUNDS" \
+  BENCH_GOV_SENT="$GOV_SENT" BENCH_GOV_NON2XX="$GOV_NON2XX" BENCH_GOV_VK_ID="$GOV_VK_ID" \
+  BENCH_SOURCE_STATE="$SOURCE_STATE" \
   BENCH_COMMAND="bench/run.sh --duration $DURATION --connections $CONNECTIONS --scenario $SCENARIO --warmup $WARMUP --threads $THREADS --single $SINGLE --rounds $ROUNDS"
 python3 "$BENCH_DIR/report.py" "$RESULTS_TSV" "$SINGLE_TSV" "$BENCH_DIR"

@@ -35,26 +35,31 @@ fail_setup() { # message; shows the end of the setup log, then counts the run as
 
 # --- tools -----------------------------------------------------------------------------------------
 # ensure_pkg COMMAND DEBIAN_PACKAGE...: installs the packages only when COMMAND is not on PATH.
-# Later: ensure_pkg psql postgresql; ensure_pkg redis-server redis-server; ensure_pkg chromium chromium chromium-driver
+# Later: ensure_pkg redis-server redis-server; ensure_pkg chromium chromium chromium-driver
 APT_UPDATED=0
+SUDO=()
+if ((EUID != 0)) && command -v sudo >/dev/null 2>&1; then SUDO=(sudo); fi
+
+apt_install() { # WHY DEBIAN_PACKAGE...: apt-get install, once apt-get update has run
+  local why="$1"
+  shift
+  ((EUID == 0 || ${#SUDO[@]} > 0)) || fail_setup "$why is missing and installing $* needs root"
+  echo "test.sh: installing $* (for $why)"
+  if ((APT_UPDATED == 0)); then
+    "${SUDO[@]}" apt-get update -q >>"$LOG" 2>&1 || fail_setup "apt-get update failed"
+    APT_UPDATED=1
+  fi
+  # No recommends: they are build tools and docs we don't need, and they cost minutes.
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    -o DPkg::Lock::Timeout=120 "$@" \
+    >>"$LOG" 2>&1 || fail_setup "apt-get install $* failed"
+}
+
 ensure_pkg() {
   local cmd="$1"
   shift
   command -v "$cmd" >/dev/null 2>&1 && return 0
-  local sudo=()
-  if ((EUID != 0)); then
-    command -v sudo >/dev/null 2>&1 || fail_setup "'$cmd' is missing and installing $* needs root"
-    sudo=(sudo)
-  fi
-  echo "test.sh: installing $* (for '$cmd')"
-  if ((APT_UPDATED == 0)); then
-    "${sudo[@]}" apt-get update -q >>"$LOG" 2>&1 || fail_setup "apt-get update failed"
-    APT_UPDATED=1
-  fi
-  # No recommends: they are build tools and docs we don't need, and they cost minutes.
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    -o DPkg::Lock::Timeout=120 "$@" \
-    >>"$LOG" 2>&1 || fail_setup "apt-get install $* failed"
+  apt_install "'$cmd'" "$@"
   command -v "$cmd" >/dev/null 2>&1 || fail_setup "installed $* but '$cmd' is still not on PATH"
 }
 
@@ -62,6 +67,52 @@ ensure_pkg() {
 command -v dotnet >/dev/null 2>&1 || fail_setup "the .NET 10 SDK (dotnet) is not installed"
 ensure_pkg node nodejs
 ensure_pkg npm npm
+
+# --- PostgreSQL for the storage tests ---------------------------------------------------------------
+# The PostgreSQL tests (tests/Tollgate.Tests/Storage) need a server on 127.0.0.1 and a role that may create databases:
+# each test class makes its own database and drops it after, so classes run in parallel. They read the connection
+# string from TOLLGATE_TEST_POSTGRES; a caller who sets it (a server of their own) skips all of this.
+PG_ROLE=tollgate_test
+# A throwaway role on a loopback-only server; the password only has to be known to this script and the tests, and differs
+# from every name so a test can tell it never reaches a log.
+PG_PASSWORD=tollgate-test-pw
+as_postgres() { # COMMAND...: runs as the cluster's owner (peer authentication on the local socket), from / so it can cd
+  if ((EUID == 0)); then (cd / && runuser -u postgres -- "$@"); else (cd / && sudo -u postgres "$@"); fi
+}
+ensure_postgres() {
+  [[ -n "${TOLLGATE_TEST_POSTGRES:-}" ]] && return 0
+  # The server, not psql: the client package alone brings no server.
+  compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || apt_install "the PostgreSQL tests" postgresql
+  command -v pg_lsclusters >/dev/null 2>&1 || fail_setup "PostgreSQL is installed but pg_lsclusters (postgresql-common) is not"
+  local version name port status
+  read -r version name port status _ < <(pg_lsclusters --no-header 2>/dev/null | head -n 1) || true
+  if [[ -z "${version:-}" ]]; then
+    # Installed with create_main_cluster off (some images): make the default cluster ourselves.
+    version="$(basename "$(compgen -G '/usr/lib/postgresql/*' | sort -V | tail -n 1)")"
+    name=main
+    echo "test.sh: creating PostgreSQL cluster $version/$name"
+    "${SUDO[@]}" pg_createcluster "$version" "$name" >>"$LOG" 2>&1 || fail_setup "pg_createcluster $version $name failed"
+    read -r version name port status _ < <(pg_lsclusters --no-header "$version" "$name")
+  fi
+  if [[ "$status" != online* ]]; then
+    echo "test.sh: starting PostgreSQL $version/$name on port $port"
+    # pg_ctlcluster starts this one cluster with or without systemd (containers have none; apt's own start is refused
+    # there) and waits until it accepts connections. The socket directory lives in /run, which a restart empties.
+    "${SUDO[@]}" install -d -o postgres -g postgres -m 2775 /var/run/postgresql
+    "${SUDO[@]}" pg_ctlcluster "$version" "$name" start >>"$LOG" 2>&1 ||
+      fail_setup "pg_ctlcluster $version $name start failed (see /var/log/postgresql/postgresql-$version-$name.log)"
+  fi
+  pg_isready -q -h 127.0.0.1 -p "$port" -t 30 || fail_setup "PostgreSQL $version/$name does not answer on 127.0.0.1:$port"
+  # Idempotent: the role and database are made on the first run and only checked on later ones.
+  as_postgres psql -p "$port" -X -q -v ON_ERROR_STOP=1 >>"$LOG" 2>&1 <<SQL || fail_setup "creating the PostgreSQL test role failed"
+SELECT format('CREATE ROLE %I', '$PG_ROLE') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$PG_ROLE')\gexec
+ALTER ROLE $PG_ROLE WITH LOGIN CREATEDB PASSWORD '$PG_PASSWORD';
+SELECT format('CREATE DATABASE %I OWNER %I', '$PG_ROLE', '$PG_ROLE') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_ROLE')\gexec
+SQL
+  export TOLLGATE_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=$PG_ROLE;Password=$PG_PASSWORD;Database=$PG_ROLE"
+  echo "test.sh: PostgreSQL $version/$name on 127.0.0.1:$port for the storage tests"
+}
+ensure_postgres
 
 # --- node SDK tests' dependencies -------------------------------------------------------------------
 # npm writes node_modules/.package-lock.json on install; reinstall when the manifest or lock is newer.

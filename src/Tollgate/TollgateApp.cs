@@ -23,6 +23,7 @@ public static class TollgateApp
             DataDirectory = configuration["data"] ?? configuration["TOLLGATE_DATA"] ?? "data",
             AdminToken = configuration["TOLLGATE_ADMIN_TOKEN"],
             EncryptionKey = configuration["TOLLGATE_ENCRYPTION_KEY"],
+            PostgresConnectionString = configuration["TOLLGATE_POSTGRES"],
         };
 
         if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["ASPNETCORE_URLS"]))
@@ -45,14 +46,12 @@ public static class TollgateApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(SecretResolver.FromEnvironment);
         services.AddSingleton(sp => new ConfigLoader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(_ => SecretProtector.Create(options.EncryptionKey, options.DataDirectory));
-        services.AddSingleton(sp => new GatewayStore(options.DataDirectory, sp.GetRequiredService<SecretProtector>()));
+        services.AddGatewayStorage(options);
         services.AddSingleton<GatewayConfigMonitor>();
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<ModelRouter>();
         services.AddSingleton<InferenceExecutor>();
-        services.AddSingleton<Governance.GovernanceStore>();
         services.AddSingleton<Governance.GovernanceRegistry>();
         services.AddSingleton<Governance.Limits.IGovernanceCounters, Governance.Limits.InMemoryGovernanceCounters>();
         services.AddSingleton<Governance.Pricing.TokenEstimator>();

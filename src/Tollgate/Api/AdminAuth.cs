@@ -15,7 +15,7 @@ internal sealed class AdminAuth
     private const string HashSetting = "admin_token_sha256";
     private readonly byte[] _tokenHash;
 
-    public AdminAuth(GatewayOptions options, GatewayStore store)
+    public AdminAuth(GatewayOptions options, IGatewayStore store)
     {
         if (!string.IsNullOrEmpty(options.AdminToken))
         {

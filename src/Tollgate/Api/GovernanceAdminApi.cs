@@ -354,7 +354,7 @@ internal static class GovernanceAdminApi
         return Results.Json(prices, JsonOutput.Context.ListPriceView);
     }
 
-    private static async Task GetUsageAsync(HttpContext context, GovernanceStore store, UsageWriter writer, TimeProvider time)
+    private static async Task GetUsageAsync(HttpContext context, IGovernanceStore store, UsageWriter writer, TimeProvider time)
     {
         var query = context.Request.Query;
         var groupBy = query["group_by"].ToString() is { Length: > 0 } g ? g : "model";

@@ -48,7 +48,7 @@ internal static class ProvidersAdminApi
             await Results.Json(models, JsonOutput.Context.ModelEntryViewArray).ExecuteAsync(context).ConfigureAwait(false);
         });
 
-        group.MapPut("/{name}", async (HttpContext context, string name, GatewayConfigMonitor monitor, GatewayStore store, ProviderRegistry registry) =>
+        group.MapPut("/{name}", async (HttpContext context, string name, GatewayConfigMonitor monitor, IGatewayStore store, ProviderRegistry registry) =>
         {
             if (monitor.Current.Providers.TryGetValue(name, out var existing) && existing.FromConfigFile)
             {
@@ -87,7 +87,7 @@ internal static class ProvidersAdminApi
             await Results.Json(ProviderView.From(saved.Config), JsonOutput.Context.ProviderView).ExecuteAsync(context).ConfigureAwait(false);
         });
 
-        group.MapDelete("/{name}", async (HttpContext context, string name, GatewayConfigMonitor monitor, GatewayStore store) =>
+        group.MapDelete("/{name}", async (HttpContext context, string name, GatewayConfigMonitor monitor, IGatewayStore store) =>
         {
             if (monitor.Current.Providers.TryGetValue(name, out var existing) && existing.FromConfigFile)
             {

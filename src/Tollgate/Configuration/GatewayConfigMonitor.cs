@@ -14,7 +14,7 @@ public sealed class GatewayConfigMonitor : IDisposable
     private static readonly TimeSpan ReloadDebounce = TimeSpan.FromMilliseconds(300);
 
     private readonly GatewayOptions _options;
-    private readonly GatewayStore _store;
+    private readonly IGatewayStore _store;
     private readonly ConfigLoader _loader;
     private readonly ILogger<GatewayConfigMonitor> _logger;
     private readonly Lock _gate = new();
@@ -24,7 +24,7 @@ public sealed class GatewayConfigMonitor : IDisposable
     private volatile GatewayConfig _current = GatewayConfig.Empty;
     private int _reloadVersion;
 
-    public GatewayConfigMonitor(GatewayOptions options, GatewayStore store, ConfigLoader loader, ILogger<GatewayConfigMonitor> logger)
+    public GatewayConfigMonitor(GatewayOptions options, IGatewayStore store, ConfigLoader loader, ILogger<GatewayConfigMonitor> logger)
     {
         _options = options;
         _store = store;

@@ -13,6 +13,12 @@ public sealed class GatewayOptions
 
     public string? EncryptionKey { get; set; }
 
+    /// <summary>
+    /// Npgsql connection string (<c>TOLLGATE_POSTGRES</c>): store everything in PostgreSQL, shared by every instance of a
+    /// cluster, instead of SQLite under the data directory. It carries a password: never log it.
+    /// </summary>
+    public string? PostgresConnectionString { get; set; }
+
     /// <summary>How long discovered model lists are cached.</summary>
     public TimeSpan ModelDiscoveryTtl { get; set; } = TimeSpan.FromMinutes(5);
 }

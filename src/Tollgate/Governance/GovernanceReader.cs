@@ -122,6 +122,18 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
             OutputTokensPerMinute = Whole(reader, "output_tokens_per_minute", reader.Number("output_tokens_per_minute", 1, long.MaxValue)),
             EmbeddingInputsPerSecond = Whole(reader, "embedding_inputs_per_second", reader.Number("embedding_inputs_per_second", 1, long.MaxValue)),
         };
+        foreach (var (field, value, seconds) in new (string, long?, double)[]
+        {
+            ("queries_per_second", limit.QueriesPerSecond, 1), ("embedding_inputs_per_second", limit.EmbeddingInputsPerSecond, 1),
+            ("input_tokens_per_minute", limit.InputTokensPerMinute, 60), ("output_tokens_per_minute", limit.OutputTokensPerMinute, 60),
+        })
+        {
+            if (value / seconds > RateLimitDefinition.MaxRatePerSecond)
+            {
+                throw new ConfigException(reader.PathOf(field), $"more than {RateLimitDefinition.MaxRatePerSecond:0} per second cannot be counted");
+            }
+        }
+
         if (limit is { QueriesPerSecond: null, QueriesPerHour: null, InputTokensPerMinute: null, OutputTokensPerMinute: null, EmbeddingInputsPerSecond: null })
         {
             throw new ConfigException(reader.Path, "a model limit needs at least one of queries_per_second, queries_per_hour, input_tokens_per_minute, output_tokens_per_minute, embedding_inputs_per_second");
@@ -199,14 +211,24 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
 
     private static void CheckWindow(JsonObjectReader reader, double? max, string? duration, string kind)
     {
-        if (max is not null && duration is null)
+        if (duration is null)
         {
-            throw new ConfigException(reader.PathOf($"{kind}_reset_duration"), $"is required with {kind}_max_limit");
+            if (max is not null)
+            {
+                throw new ConfigException(reader.PathOf($"{kind}_reset_duration"), $"is required with {kind}_max_limit");
+            }
+
+            return;
         }
 
-        if (duration is not null && !DurationText.TryParse(duration, out _))
+        if (!DurationText.TryParse(duration, out var window))
         {
             throw new ConfigException(reader.PathOf($"{kind}_reset_duration"), $"'{duration}' is not a window (e.g. 1s, 1m, 1h, 1d)");
+        }
+
+        if (max / window.TotalSeconds > RateLimitDefinition.MaxRatePerSecond)
+        {
+            throw new ConfigException(reader.PathOf($"{kind}_max_limit"), $"more than {RateLimitDefinition.MaxRatePerSecond:0} per second cannot be counted; use a longer window or no limit");
         }
     }
 

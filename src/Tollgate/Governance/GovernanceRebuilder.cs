@@ -4,7 +4,7 @@ namespace Tollgate.Governance;
 /// Rebuilds each budget's current-window spend from the durable usage records at start-up, so a restart never
 /// resets a budget. Spend is attributed to a budget through every key, team and customer that names it.
 /// </summary>
-internal sealed class GovernanceRebuilder(GovernanceRegistry registry, GovernanceService governance, GovernanceStore store, Pricing.TokenEstimator estimator, TimeProvider time, ILogger<GovernanceRebuilder> logger)
+internal sealed class GovernanceRebuilder(GovernanceRegistry registry, GovernanceService governance, IGovernanceStore store, Pricing.TokenEstimator estimator, TimeProvider time, ILogger<GovernanceRebuilder> logger)
 {
     public void RestoreBudgets()
     {

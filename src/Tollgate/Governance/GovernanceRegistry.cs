@@ -11,14 +11,14 @@ namespace Tollgate.Governance;
 /// </summary>
 internal sealed class GovernanceRegistry
 {
-    private readonly GovernanceStore _store;
+    private readonly IGovernanceStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<GovernanceRegistry> _logger;
     private readonly Lock _gate = new();
     private GovernanceConfig _file = GovernanceConfig.Empty;
     private volatile GovernanceSnapshot _current = GovernanceSnapshot.Empty;
 
-    public GovernanceRegistry(GatewayConfigMonitor config, GovernanceStore store, TimeProvider time, ILogger<GovernanceRegistry> logger)
+    public GovernanceRegistry(GatewayConfigMonitor config, IGovernanceStore store, TimeProvider time, ILogger<GovernanceRegistry> logger)
     {
         _store = store;
         _time = time;

@@ -168,17 +168,28 @@ internal sealed class GovernanceService
         return null;
     }
 
+    /// <summary>Estimates a non-stream call's usage from its request and answer when the upstream reported none.</summary>
+    public void EstimateMissingUsage(InferenceCall call, ReadOnlySpan<byte> responseBody)
+    {
+        var input = call.EstimatedInputTokens > 0 ? call.EstimatedInputTokens : EstimateInput(call);
+        call.Usage = new TokenUsage(input, _estimator.EstimateResponseOutput(responseBody));
+        call.UsageEstimated = true;
+    }
+
     /// <summary>Replaces the reservation with the real cost, corrects token buckets and queues the usage record.</summary>
     public ValueTask SettleAsync(GovernanceTicket ticket, InferenceCall call)
     {
         var now = _time.GetUtcNow();
         var usage = call.Usage;
-        var estimated = false;
+        var estimated = call.UsageEstimated;
         var reachedUpstream = call.Attempts > 0 && call.Http.Response.StatusCode < 400;
         if (usage.IsEmpty && reachedUpstream)
         {
-            // The upstream reported nothing: bill the estimated input rather than nothing, and say so.
-            usage = new TokenUsage(ticket.EstimatedInputTokens > 0 ? ticket.EstimatedInputTokens : EstimateInput(call), 0);
+            // The upstream reported nothing: estimate rather than bill nothing, and say so. A streamed answer is
+            // counted as one token per content chunk, the granularity OpenAI-style servers stream at.
+            var input = call.EstimatedInputTokens > 0 ? call.EstimatedInputTokens : EstimateInput(call);
+            usage = new TokenUsage(input, call.StreamContentChunks);
+            call.Usage = usage;
             estimated = true;
         }
 

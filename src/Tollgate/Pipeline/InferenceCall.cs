@@ -32,6 +32,12 @@ internal sealed class InferenceCall
     /// <summary>Model-limit token buckets this call took from, corrected with the real usage at settlement.</summary>
     public List<Governance.ModelLimitTake>? ModelLimitTakes { get; set; }
 
+    /// <summary>True when <see cref="Usage"/> was estimated because the upstream reported none.</summary>
+    public bool UsageEstimated { get; set; }
+
+    /// <summary>Content-bearing chunks relayed on a stream; about one token each, the estimate when a stream reports no usage.</summary>
+    public int StreamContentChunks { get; set; }
+
     /// <summary>Input tokens estimated at admission (0 when nothing needed an estimate).</summary>
     public int EstimatedInputTokens { get; set; }
 

@@ -13,13 +13,14 @@ namespace Tollgate.Pipeline;
 /// <summary>
 /// The inference pipeline, in the order it runs:
 /// <code>
-///   read body (limit) → sniff model/stream → resolve provider/model → build upstream body once
-///        → attempt loop: pick key → credential → send → success? relay (stream) or copy/translate (JSON)
+///   authenticate virtual key (headers) → read body (limit) → sniff model/stream → resolve provider/model
+///        → admit (model allowed, concurrency, rate limits, budget reservation) → build upstream body once
+///        → attempt loop: pick key → model limits → credential → send → success? relay (stream) or copy/translate (JSON)
 ///                        └ failure → map error; refresh OAuth once on 401; rotate key on 401/403/429;
 ///                                    back off (jitter, Retry-After) on 429/5xx/timeouts, up to max_retries
 ///        → last error, OpenAI-shaped, with the upstream's status
+///   settle (always): real cost replaces the reservation, usage recorded
 /// </code>
-/// Governance (issue 4) slots in between resolve and the attempt loop.
 /// </summary>
 internal sealed class InferenceExecutor(
     ModelRouter router,
@@ -331,7 +332,7 @@ internal sealed class InferenceExecutor(
         }
     }
 
-    private static async Task WriteJsonResponseAsync(InferenceCall call, PooledBufferWriter upstreamBody)
+    private async Task WriteJsonResponseAsync(InferenceCall call, PooledBufferWriter upstreamBody)
     {
         var context = call.Http;
         var client = call.Provider.Client;
@@ -348,6 +349,12 @@ internal sealed class InferenceExecutor(
             else
             {
                 call.Usage = UsageReader.TryRead(upstreamBody.WrittenSpan, out var usage, out _) ? usage : default;
+                if (call.Usage.IsEmpty && call.Operation != InferenceOperation.Embeddings)
+                {
+                    // The upstream reported no usage: estimate it now, while the answer's text is at hand.
+                    governance.EstimateMissingUsage(call, upstreamBody.WrittenSpan);
+                }
+
                 payload = upstreamBody.WrittenMemory;
             }
 
@@ -390,6 +397,7 @@ internal sealed class InferenceExecutor(
             call.Model);
         var outcome = await StreamRelay.RunAsync(context, stream, call.Provider.Client.CreateStreamTranslator(call), options, timeout).ConfigureAwait(false);
         call.Usage = outcome.Usage;
+        call.StreamContentChunks = outcome.ContentChunks;
     }
 
     private static async Task<PooledBufferWriter> ReadCappedAsync(HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken)

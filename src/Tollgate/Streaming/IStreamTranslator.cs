@@ -24,4 +24,7 @@ internal interface IStreamTranslator
     GatewayError? Error { get; }
 
     ChunkIdentity? Identity { get; }
+
+    /// <summary>Chunks with choices relayed so far (about one output token each).</summary>
+    int ContentChunks { get; }
 }

@@ -27,6 +27,8 @@ internal sealed class OpenAIStreamPassthrough(bool clientWantsUsage, string prov
 
     public ChunkIdentity? Identity { get; private set; }
 
+    public int ContentChunks { get; private set; }
+
     public void OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
     {
         if (data.SequenceEqual(DoneMarker))
@@ -65,6 +67,7 @@ internal sealed class OpenAIStreamPassthrough(bool clientWantsUsage, string prov
                 output.Write(SseFrames.DataPrefix);
                 BodyRewriter.WriteWithout(data, JsonFields.Usage.EncodedUtf8Bytes, output);
                 output.Write(SseFrames.EventEnd);
+                ContentChunks++;
                 return;
             }
         }
@@ -75,6 +78,7 @@ internal sealed class OpenAIStreamPassthrough(bool clientWantsUsage, string prov
             return;
         }
 
+        ContentChunks++;
         SseFrames.WriteData(data, output);
     }
 }

@@ -43,7 +43,7 @@ internal static class StreamRelay
                     var flush = await output.FlushAsync(clientAborted).ConfigureAwait(false);
                     if (flush.IsCanceled || flush.IsCompleted)
                     {
-                        return new StreamOutcome(translator.Usage, translator.Completed, null, ClientGone: true);
+                        return new StreamOutcome(translator.Usage, translator.Completed, null, ClientGone: true) { ContentChunks = translator.ContentChunks };
                     }
                 }
 
@@ -55,7 +55,7 @@ internal static class StreamRelay
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {
-            return new StreamOutcome(translator.Usage, translator.Completed, null, ClientGone: true);
+            return new StreamOutcome(translator.Usage, translator.Completed, null, ClientGone: true) { ContentChunks = translator.ContentChunks };
         }
         catch (OperationCanceledException)
         {
@@ -88,10 +88,10 @@ internal static class StreamRelay
         }
         catch (OperationCanceledException)
         {
-            return new StreamOutcome(translator.Usage, translator.Completed, failure, ClientGone: true);
+            return new StreamOutcome(translator.Usage, translator.Completed, failure, ClientGone: true) { ContentChunks = translator.ContentChunks };
         }
 
-        return new StreamOutcome(translator.Usage, translator.Completed, failure, ClientGone: false);
+        return new StreamOutcome(translator.Usage, translator.Completed, failure, ClientGone: false) { ContentChunks = translator.ContentChunks };
     }
 }
 
@@ -104,4 +104,7 @@ internal sealed record StreamRelayOptions(
     long Created,
     string Model);
 
-internal sealed record StreamOutcome(TokenUsage Usage, bool Completed, GatewayError? Error, bool ClientGone);
+internal sealed record StreamOutcome(TokenUsage Usage, bool Completed, GatewayError? Error, bool ClientGone)
+{
+    public int ContentChunks { get; init; }
+}

@@ -102,6 +102,11 @@ internal static class OpenAIFamily
             response["prompt_filter_results"] = AzureContentFilters.PromptResults();
         }
 
+        if (OmitsUsage(body))
+        {
+            response.Remove("usage");
+        }
+
         await JsonOut.WriteAsync(ctx, 200, response);
     }
 
@@ -217,7 +222,7 @@ internal static class OpenAIFamily
             return;
         }
 
-        var includeUsage = d.IncludeUsageOption && IncludeUsage(body);
+        var includeUsage = d.IncludeUsageOption && IncludeUsage(body) && !OmitsUsage(body);
         if (d.ContentFilters && !await sse.DataAsync(AzureContentFilters.PromptFilterChunk()))
         {
             return;
@@ -518,6 +523,10 @@ internal static class OpenAIFamily
             chunk["usage"] = null;
         }
     }
+
+    /// <summary>A model whose name contains <c>no-usage</c> answers without any usage, like some self-hosted servers.</summary>
+    private static bool OmitsUsage(JsonObject body) =>
+        body["model"] is JsonValue value && value.TryGetValue<string>(out var model) && model.Contains("no-usage", StringComparison.Ordinal);
 
     private static JsonObject Usage(OpenAIDialect d, int promptTokens, int completionTokens)
     {

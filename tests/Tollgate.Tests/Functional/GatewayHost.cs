@@ -11,6 +11,9 @@ public sealed class GatewayHost : IAsyncDisposable
 {
     public const string AdminToken = "tga-test-admin-token";
 
+    /// <summary>Gateways sharing a PostgreSQL database must share the key that encrypts the secrets stored there.</summary>
+    public const string PostgresEncryptionKey = "test-cluster-encryption-key";
+
     private readonly WebApplication _app;
 
     private readonly bool _ownsDirectory;
@@ -35,7 +38,8 @@ public sealed class GatewayHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="directory">Reuse a directory (and its data) from an earlier host, to test restarts; it is then kept.</param>
-    public static async Task<GatewayHost> StartAsync(string? configJson, Action<IServiceCollection>? configureServices = null, string? directory = null)
+    /// <param name="postgres">An Npgsql connection string: store in PostgreSQL (<c>TOLLGATE_POSTGRES</c>) instead of SQLite.</param>
+    public static async Task<GatewayHost> StartAsync(string? configJson, Action<IServiceCollection>? configureServices = null, string? directory = null, string? postgres = null)
     {
         var ownsDirectory = directory is null;
         directory ??= Path.Combine(Path.GetTempPath(), "tollgate-tests", Guid.NewGuid().ToString("N"));
@@ -47,6 +51,11 @@ public sealed class GatewayHost : IAsyncDisposable
             "--TOLLGATE_ADMIN_TOKEN", AdminToken,
             "--Logging:LogLevel:Default", "Warning",
         };
+        if (postgres is not null)
+        {
+            args.AddRange(["--TOLLGATE_POSTGRES", postgres, "--TOLLGATE_ENCRYPTION_KEY", PostgresEncryptionKey]);
+        }
+
         if (configJson is not null)
         {
             var path = Path.Combine(directory, "tollgate.json");

@@ -88,6 +88,8 @@ public sealed class GovernanceAdminApiTests : IAsyncLifetime
     [InlineData("/api/rate-limits", """{ "id": "r1", "request_max_limit": 0, "request_reset_duration": "1m" }""", "request_max_limit")]
     [InlineData("/api/rate-limits", """{ "id": "r1", "request_max_limit": 10, "request_reset_duration": "1 minute" }""", "request_reset_duration")]
     [InlineData("/api/rate-limits", """{ "id": "r1" }""", "")]
+    [InlineData("/api/rate-limits", """{ "id": "r1", "token_max_limit": 100000000000, "token_reset_duration": "1m" }""", "token_max_limit")]
+    [InlineData("/api/model-limits", """{ "id": "m1", "provider": "openai", "queries_per_second": 0 }""", "queries_per_second")]
     [InlineData("/api/teams", """{ "id": "t1", "name": "T", "customer_id": "nobody" }""", "customer_id")]
     [InlineData("/api/teams", """{ "id": "t1", "name": "T", "budget_id": "no-budget" }""", "budget_id")]
     [InlineData("/api/teams", """{ "id": "t1" }""", "name")]

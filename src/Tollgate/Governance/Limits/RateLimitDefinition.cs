@@ -6,16 +6,16 @@ public sealed record RateLimitDefinition
     // TokenBucket keeps its clock as "tokens refilled since the bucket (re)started" in a long. At 1e9 tokens per
     // second that clock overflows after ~290 years; faster rates are not a real configuration, so refuse them here
     // rather than carry 128-bit state on the hot path.
-    private const long MaxTokensPerSecond = 1_000_000_000;
+    public const long MaxRatePerSecond = 1_000_000_000;
 
     public RateLimitDefinition(long limit, TimeSpan window)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
-        if ((Int128)limit * TimeSpan.TicksPerSecond > (Int128)MaxTokensPerSecond * window.Ticks)
+        if ((Int128)limit * TimeSpan.TicksPerSecond > (Int128)MaxRatePerSecond * window.Ticks)
         {
             throw new ArgumentOutOfRangeException(nameof(limit), limit,
-                $"A rate above {MaxTokensPerSecond} per second is not supported.");
+                $"A rate above {MaxRatePerSecond} per second is not supported.");
         }
 
         Limit = limit;

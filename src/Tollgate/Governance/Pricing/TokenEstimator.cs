@@ -111,6 +111,59 @@ internal sealed class TokenEstimator
     /// <summary>Input tokens of an OpenAI (legacy) Completions request body: <c>prompt</c> as a string, strings, or token ids.</summary>
     public int EstimateCompletionsInput(ReadOnlySpan<byte> body) => EstimateInputField(body, PromptName);
 
+    /// <summary>
+    /// Output tokens of an OpenAI chat or completions response that reported no usage: the text of every choice's
+    /// message content, tool call arguments and legacy <c>text</c>. A rare path, so it reads the body with a DOM.
+    /// </summary>
+    public int EstimateResponseOutput(ReadOnlySpan<byte> responseBody)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(responseBody.ToArray());
+            if (!document.RootElement.TryGetProperty("choices"u8, out var choices) || choices.ValueKind != JsonValueKind.Array)
+            {
+                return 0;
+            }
+
+            var total = 0;
+            foreach (var choice in choices.EnumerateArray())
+            {
+                if (choice.TryGetProperty("text"u8, out var text) && text.ValueKind == JsonValueKind.String)
+                {
+                    total += EstimateText(text.GetString());
+                }
+
+                if (!choice.TryGetProperty("message"u8, out var message) || message.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                if (message.TryGetProperty("content"u8, out var content) && content.ValueKind == JsonValueKind.String)
+                {
+                    total += EstimateText(content.GetString());
+                }
+
+                if (message.TryGetProperty("tool_calls"u8, out var calls) && calls.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var call in calls.EnumerateArray())
+                    {
+                        if (call.TryGetProperty("function"u8, out var function) && function.TryGetProperty("arguments"u8, out var arguments)
+                            && arguments.ValueKind == JsonValueKind.String)
+                        {
+                            total += EstimateText(arguments.GetString()) + TokensPerName;
+                        }
+                    }
+                }
+            }
+
+            return total;
+        }
+        catch (JsonException)
+        {
+            return 0;
+        }
+    }
+
     private int EstimateInputField(ReadOnlySpan<byte> body, JsonEncodedText field)
     {
         var total = 0;

@@ -19,10 +19,10 @@ internal sealed class UsageWriter : BackgroundService
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    private readonly GovernanceStore _store;
+    private readonly IGovernanceStore _store;
     private readonly ILogger<UsageWriter> _logger;
 
-    public UsageWriter(GovernanceStore store, ILogger<UsageWriter> logger)
+    public UsageWriter(IGovernanceStore store, ILogger<UsageWriter> logger)
     {
         _store = store;
         _logger = logger;

@@ -59,6 +59,8 @@ internal sealed class AnthropicClient : ProviderClient
 
         public bool UsageChunkWritten => false;
 
+        public int ContentChunks => 0;
+
         public GatewayError? Error => inner.ErrorType is null
             ? null
             : new GatewayError(inner.ErrorType == "overloaded_error" ? 529 : StatusCodes.Status502BadGateway,

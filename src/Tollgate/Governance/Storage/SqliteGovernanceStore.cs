@@ -1,21 +1,19 @@
+using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Data.Sqlite;
-using Tollgate.Governance.Model;
 using Tollgate.Governance.Usage;
 using Tollgate.Storage;
 
-namespace Tollgate.Governance;
+namespace Tollgate.Governance.Storage;
 
-/// <summary>
-/// Governance entities and usage records in the embedded SQLite store. Entities are JSON documents keyed by kind and
-/// id (they are few and read whole into memory); usage records are rows indexed for budget rebuilds and usage queries.
-/// </summary>
-internal sealed class GovernanceStore
+/// <summary>Governance entities and usage records in the embedded SQLite file the config store opened.</summary>
+internal sealed class SqliteGovernanceStore : IGovernanceStore
 {
     private readonly string _connectionString;
 
-    public GovernanceStore(GatewayStore store)
+    public SqliteGovernanceStore(SqliteGatewayStore store)
     {
         _connectionString = store.ConnectionString;
         using var connection = Open();
@@ -60,30 +58,19 @@ internal sealed class GovernanceStore
         return connection;
     }
 
-    public GovernanceConfig LoadEntities() => new()
-    {
-        Customers = Load(EntityKind.Customer, GovernanceJsonContext.Default.Customer),
-        Teams = Load(EntityKind.Team, GovernanceJsonContext.Default.Team),
-        Budgets = Load(EntityKind.Budget, GovernanceJsonContext.Default.Budget),
-        RateLimits = Load(EntityKind.RateLimit, GovernanceJsonContext.Default.RateLimit),
-        VirtualKeys = Load(EntityKind.VirtualKey, GovernanceJsonContext.Default.VirtualKey),
-        ModelLimits = Load(EntityKind.ModelLimit, GovernanceJsonContext.Default.ModelLimit),
-    };
-
-    private List<T> Load<T>(string kind, JsonTypeInfo<T> type)
+    public GovernanceConfig LoadEntities()
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT data FROM governance_entities WHERE kind = $kind ORDER BY id";
-        command.Parameters.AddWithValue("$kind", kind);
+        command.CommandText = "SELECT kind, data FROM governance_entities ORDER BY kind, id";
         using var reader = command.ExecuteReader();
-        var list = new List<T>();
+        var rows = new List<(string, string)>();
         while (reader.Read())
         {
-            list.Add(JsonSerializer.Deserialize(reader.GetString(0), type)!);
+            rows.Add((reader.GetString(0), reader.GetString(1)));
         }
 
-        return list;
+        return GovernanceDocuments.ToConfig(rows);
     }
 
     public void Save<T>(string kind, string id, T entity, JsonTypeInfo<T> type)
@@ -110,8 +97,19 @@ internal sealed class GovernanceStore
         return command.ExecuteNonQuery() > 0;
     }
 
-    /// <summary>Writes a batch of usage records in one transaction.</summary>
     public void Append(IReadOnlyList<UsageRecord> records)
+    {
+        try
+        {
+            AppendInTransaction(records);
+        }
+        catch (DbException ex)
+        {
+            throw new IOException($"Writing {records.Count} usage records to SQLite failed: {ex.Message}", ex);
+        }
+    }
+
+    private void AppendInTransaction(IReadOnlyList<UsageRecord> records)
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
@@ -163,7 +161,6 @@ internal sealed class GovernanceStore
         transaction.Commit();
     }
 
-    /// <summary>Spend since <paramref name="since"/> by any of the given keys, teams or customers, each record counted once.</summary>
     public long SpendSince(DateTimeOffset since, IReadOnlyCollection<string> virtualKeyIds, IReadOnlyCollection<string> teamIds, IReadOnlyCollection<string> customerIds)
     {
         if (virtualKeyIds.Count + teamIds.Count + customerIds.Count == 0)
@@ -177,22 +174,15 @@ internal sealed class GovernanceStore
         AddIn(command, conditions, "virtual_key_id", "vk", virtualKeyIds);
         AddIn(command, conditions, "team_id", "team", teamIds);
         AddIn(command, conditions, "customer_id", "customer", customerIds);
+        // One WHERE with OR: a record matching by key and by team is still one row, so it is summed once.
         command.CommandText = $"SELECT COALESCE(SUM(cost_nano), 0) FROM usage_records WHERE time_ms >= $since AND ({string.Join(" OR ", conditions)})";
         command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Spend and tokens grouped by one dimension (and optionally by UTC day) over a time range.</summary>
     public List<UsageRow> Aggregate(string groupBy, bool byDay, DateTimeOffset from, DateTimeOffset to)
     {
-        var column = groupBy switch
-        {
-            "virtual_key" => "virtual_key_id",
-            "team" => "team_id",
-            "customer" => "customer_id",
-            "provider" => "provider",
-            _ => "provider || '/' || model",
-        };
+        var column = UsageGrouping.Column(groupBy);
         var day = byDay ? "strftime('%Y-%m-%d', time_ms / 1000, 'unixepoch')" : "NULL";
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -236,15 +226,3 @@ internal sealed class GovernanceStore
         conditions.Add($"{column} IN ({string.Join(", ", names)})");
     }
 }
-
-internal static class EntityKind
-{
-    public const string Customer = "customer";
-    public const string Team = "team";
-    public const string Budget = "budget";
-    public const string RateLimit = "rate_limit";
-    public const string VirtualKey = "virtual_key";
-    public const string ModelLimit = "model_limit";
-}
-
-internal sealed record UsageRow(string? Key, string? Day, long Requests, long PromptTokens, long CompletionTokens, long CachedTokens, long CostNano, long EstimatedRequests);

@@ -2,16 +2,13 @@ using Microsoft.Data.Sqlite;
 
 namespace Tollgate.Storage;
 
-/// <summary>
-/// The embedded SQLite store under the data directory. For now it holds providers added through the admin API (their
-/// whole JSON encrypted, since it carries keys) and settings; later issues add governance and logs behind interfaces.
-/// </summary>
-public sealed class GatewayStore
+/// <summary>The embedded SQLite store under the data directory: one file that the governance store shares.</summary>
+public sealed class SqliteGatewayStore : IGatewayStore
 {
     private readonly string _connectionString;
     private readonly SecretProtector _protector;
 
-    public GatewayStore(string dataDirectory, SecretProtector protector)
+    public SqliteGatewayStore(string dataDirectory, SecretProtector protector)
     {
         Directory.CreateDirectory(dataDirectory);
         _connectionString = new SqliteConnectionStringBuilder
@@ -55,7 +52,6 @@ public sealed class GatewayStore
         command.ExecuteNonQuery();
     }
 
-    /// <summary>Stored providers as (name, decrypted JSON).</summary>
     public IReadOnlyList<(string Name, string Json)> LoadProviders()
     {
         using var connection = Open();
