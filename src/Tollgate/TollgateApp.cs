@@ -51,6 +51,8 @@ public static class TollgateApp
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<ModelRouter>();
+        services.AddSingleton<HealthMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddSingleton<InferenceExecutor>();
         services.AddSingleton<Governance.GovernanceRegistry>();
         services.AddSingleton<Governance.Limits.IGovernanceCounters, Governance.Limits.InMemoryGovernanceCounters>();
@@ -81,6 +83,7 @@ public static class TollgateApp
         app.MapInferenceApi();
         app.MapProvidersAdminApi();
         app.MapGovernanceAdminApi();
+        app.MapRoutingAdminApi();
         app.MapGet("/", () => Results.Json(new HealthStatus("Tollgate is running"), JsonOutput.Context.HealthStatus));
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",

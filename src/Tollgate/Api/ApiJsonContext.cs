@@ -26,4 +26,5 @@ namespace Tollgate.Api;
 [JsonSerializable(typeof(UsageReport))]
 [JsonSerializable(typeof(List<PriceView>))]
 [JsonSerializable(typeof(RotateRequest))]
+[JsonSerializable(typeof(List<KeyHealthView>))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

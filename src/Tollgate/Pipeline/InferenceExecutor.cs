@@ -150,12 +150,13 @@ internal sealed class InferenceExecutor(
 
         while (true)
         {
-            if (!KeySelector.TrySelect(provider, call.Model, excludedKeys, out var key))
+            var now = time.GetUtcNow();
+            if (!KeySelector.TrySelect(provider, call.Model, excludedKeys, now, out var key))
             {
-                return lastError ?? GatewayError.ModelNotFound(
-                    $"No key of provider '{provider.Name}' is allowed to serve model '{call.Model}'.");
+                return lastError ?? NoKeyError(provider, call.Model, now);
             }
 
+            var keyBit = KeySelector.Bit(KeySelector.IndexOf(provider, key));
             var limitError = governance.TakeModelLimits(call, key, out var keyScoped);
             if (limitError is not null)
             {
@@ -166,7 +167,15 @@ internal sealed class InferenceExecutor(
                 }
 
                 // This key is at its own limit; another key of the provider may still have room.
-                excludedKeys |= KeySelector.Bit(KeySelector.IndexOf(provider, key));
+                excludedKeys |= keyBit;
+                continue;
+            }
+
+            var health = provider.Health[KeySelector.IndexOf(provider, key)];
+            if (!health.TryAcquire(now, out var probe))
+            {
+                // Lost a race for the last half-open probe slot: try another key.
+                excludedKeys |= keyBit;
                 continue;
             }
 
@@ -180,22 +189,31 @@ internal sealed class InferenceExecutor(
             }
             catch (CredentialException ex)
             {
+                health.Completed(success: false, probe, TimeSpan.Zero, now);
                 lastError = new GatewayError(StatusCodes.Status502BadGateway, ex.Message, ErrorTypes.Upstream, "upstream_credential_error");
-                excludedKeys |= KeySelector.Bit(KeySelector.IndexOf(provider, key));
+                excludedKeys |= keyBit;
                 continue;
             }
             catch (HttpRequestException ex)
             {
+                health.Completed(success: false, probe, TimeSpan.Zero, now);
                 lastError = GatewayError.UpstreamUnreachable(provider.Name, Describe(ex));
-                excludedKeys |= KeySelector.Bit(KeySelector.IndexOf(provider, key));
+                excludedKeys |= keyBit;
                 continue;
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
+                health.Abandoned(probe);
                 return null;
             }
 
+            var attemptStarted = Stopwatch.GetTimestamp();
             var outcome = await AttemptAsync(call, key, secret, upstreamBody).ConfigureAwait(false);
+            var keyFailed = outcome.Error is { } failure && IsKeyFailure(failure.Status);
+            var latency = outcome.Error is null && call.UpstreamTicks > 0
+                ? Stopwatch.GetElapsedTime(0, call.UpstreamTicks)
+                : Stopwatch.GetElapsedTime(attemptStarted);
+            health.Completed(!keyFailed, probe, latency, time.GetUtcNow(), throttled: outcome.Error?.Status == StatusCodes.Status429TooManyRequests);
             if (outcome.Error is null)
             {
                 return null;
@@ -211,7 +229,6 @@ internal sealed class InferenceExecutor(
                 continue;
             }
 
-            var keyBit = KeySelector.Bit(KeySelector.IndexOf(provider, key));
             if (status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
             {
                 // This key is bad for this request; another key may be fine.
@@ -225,9 +242,9 @@ internal sealed class InferenceExecutor(
             }
 
             retries++;
-            if (status == StatusCodes.Status429TooManyRequests && KeySelector.TrySelect(provider, call.Model, excludedKeys | keyBit, out _))
+            if (KeySelector.TrySelect(provider, call.Model, excludedKeys | keyBit, time.GetUtcNow(), out _))
             {
-                // Rate limited on this key: rotate to another key before backing off.
+                // Another key may not share this one's trouble (rate limit, bad deployment): rotate before backing off.
                 excludedKeys |= keyBit;
                 continue;
             }
@@ -247,6 +264,32 @@ internal sealed class InferenceExecutor(
                 return null;
             }
         }
+    }
+
+    /// <summary>Failures that say something about the key or upstream (not about the request): they feed its health.</summary>
+    private static bool IsKeyFailure(int status) => status is 401 or 403 or 408 or 429 or >= 500;
+
+    /// <summary>No key to try: either none allows the model, or every one that does is cooling down.</summary>
+    private static GatewayError NoKeyError(ProviderRuntime provider, string model, DateTimeOffset now)
+    {
+        DateTimeOffset? reopens = null;
+        var keys = provider.Config.Keys;
+        for (var i = 0; i < provider.Health.Length; i++)
+        {
+            if ((keys.Count == 0 || KeySelector.AllowsModel(keys[i], model)) && provider.Health[i].OpenUntil is { } until)
+            {
+                reopens = reopens is null || until < reopens ? until : reopens;
+            }
+        }
+
+        return reopens is { } at
+            ? new GatewayError(StatusCodes.Status503ServiceUnavailable,
+                $"Every key of provider '{provider.Name}' that serves '{model}' is failing and cooling down (circuit open).", ErrorTypes.Upstream, "circuit_open")
+            {
+                RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling((at - now).TotalSeconds)),
+                Retryable = true,
+            }
+            : GatewayError.ModelNotFound($"No key of provider '{provider.Name}' is allowed to serve model '{model}'.");
     }
 
     private async Task<AttemptOutcome> AttemptAsync(InferenceCall call, ProviderKeyConfig? key, string? secret, ReadOnlyMemory<byte> upstreamBody)

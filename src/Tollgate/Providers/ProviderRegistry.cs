@@ -19,6 +19,7 @@ internal sealed class ProviderRegistry
     private readonly Lock _gate = new();
     private readonly Dictionary<(string BaseUrl, TimeSpan ConnectTimeout), HttpMessageInvoker> _invokers = [];
     private readonly Dictionary<(string Host, string ClientId, string Secret), DatabricksOAuthCredential> _oauth = [];
+    private readonly Dictionary<(string Provider, string KeyId), Routing.KeyHealth> _health = [];
     private volatile FrozenDictionary<string, ProviderRuntime> _providers = FrozenDictionary<string, ProviderRuntime>.Empty;
 
     public ProviderRegistry(GatewayConfigMonitor monitor, TimeProvider time, ILoggerFactory loggerFactory)
@@ -62,14 +63,32 @@ internal sealed class ProviderRegistry
             credentials[ProviderRuntime.KeylessId] = StaticCredential.None;
         }
 
+        var health = config.Keys.Count == 0
+            ? [HealthFor(config.Name, ProviderRuntime.KeylessId, "(none)", 1)]
+            : config.Keys.Select(k => HealthFor(config.Name, k.Id, k.Name, k.Weight)).ToArray();
         return new ProviderRuntime
         {
             Config = config,
+            Health = health,
             Traits = traits,
             Client = traits.Family == ProviderFamily.Anthropic ? AnthropicClient.Instance : OpenAICompatibleClient.Instance,
             Http = invoker,
             Credentials = credentials.ToFrozenDictionary(StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>Health survives reloads per (provider, key id), so a reload does not forget a failing key.</summary>
+    private Routing.KeyHealth HealthFor(string provider, string keyId, string keyName, double weight)
+    {
+        if (_health.TryGetValue((provider, keyId), out var health))
+        {
+            health.Reconfigure(weight);
+            return health;
+        }
+
+        health = new Routing.KeyHealth(provider, keyName, weight, Routing.HealthOptions.Default);
+        _health[(provider, keyId)] = health;
+        return health;
     }
 
     private HttpMessageInvoker InvokerFor(ProviderConfig config)

@@ -17,6 +17,9 @@ internal sealed class ProviderRuntime
     /// <summary>Credentials by key id. A keyless provider has one entry under <see cref="KeylessId"/>.</summary>
     public required FrozenDictionary<string, ICredential> Credentials { get; init; }
 
+    /// <summary>Health per key, aligned with <see cref="ProviderConfig.Keys"/> (one entry for a keyless provider).</summary>
+    public required Routing.KeyHealth[] Health { get; init; }
+
     public const string KeylessId = "";
 
     public string Name => Config.Name;

@@ -4,27 +4,29 @@ using Tollgate.Providers;
 namespace Tollgate.Routing;
 
 /// <summary>
-/// Weighted random choice among a provider's keys that allow the model, skipping keys this request already found
-/// failing. No locks and no allocations: two passes over the key list (issue 5 adds adaptive weights).
+/// Weighted random choice among a provider's keys that allow the model, using each key's effective (health-scaled)
+/// weight, skipping keys whose circuit is open and keys this request already found failing. No locks and no
+/// allocations: two passes over the key list.
 /// </summary>
 internal static class KeySelector
 {
-    /// <summary>Returns false when no key serves the model. <paramref name="key"/> is null for a keyless provider.</summary>
-    public static bool TrySelect(ProviderRuntime provider, string model, ulong excludedMask, out ProviderKeyConfig? key)
+    /// <summary>Returns false when no available key serves the model. <paramref name="key"/> is null for a keyless provider.</summary>
+    public static bool TrySelect(ProviderRuntime provider, string model, ulong excludedMask, DateTimeOffset now, out ProviderKeyConfig? key)
     {
         var keys = provider.Config.Keys;
+        var health = provider.Health;
         key = null;
         if (keys.Count == 0)
         {
-            return excludedMask == 0;
+            return excludedMask == 0 && health[0].IsAvailable(now);
         }
 
         var total = 0.0;
         for (var i = 0; i < keys.Count; i++)
         {
-            if (IsCandidate(keys[i], i, model, excludedMask))
+            if (IsCandidate(keys[i], i, model, excludedMask) && health[i].IsAvailable(now))
             {
-                total += keys[i].Weight;
+                total += health[i].EffectiveWeight;
             }
         }
 
@@ -33,7 +35,7 @@ internal static class KeySelector
             // Every allowed key has weight 0: weights only share traffic, they do not disable a key.
             for (var i = 0; i < keys.Count; i++)
             {
-                if ((excludedMask & Bit(i)) == 0 && AllowsModel(keys[i], model))
+                if ((excludedMask & Bit(i)) == 0 && AllowsModel(keys[i], model) && health[i].IsAvailable(now))
                 {
                     key = keys[i];
                     return true;
@@ -46,12 +48,12 @@ internal static class KeySelector
         var pick = Random.Shared.NextDouble() * total;
         for (var i = 0; i < keys.Count; i++)
         {
-            if (!IsCandidate(keys[i], i, model, excludedMask))
+            if (!IsCandidate(keys[i], i, model, excludedMask) || !health[i].IsAvailable(now))
             {
                 continue;
             }
 
-            pick -= keys[i].Weight;
+            pick -= health[i].EffectiveWeight;
             key = keys[i];
             if (pick < 0)
             {

@@ -15,7 +15,10 @@ public sealed class KeySelectorTests
         Client = OpenAICompatibleClient.Instance,
         Http = new HttpMessageInvoker(new SocketsHttpHandler()),
         Credentials = FrozenDictionary<string, ICredential>.Empty,
+        Health = keys.Select(k => new KeyHealth("openai", k.Name, k.Weight, HealthOptions.Default)).ToArray(),
     };
+
+    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch;
 
     private static ProviderKeyConfig Key(string name, double weight, params string[] models) =>
         new() { Id = name, Name = name, Value = "v-" + name, Weight = weight, Models = models.Length == 0 ? ["*"] : models };
@@ -28,7 +31,7 @@ public sealed class KeySelectorTests
 
         for (var i = 0; i < 10_000; i++)
         {
-            Assert.True(KeySelector.TrySelect(provider, "gpt-4o", 0, out var key));
+            Assert.True(KeySelector.TrySelect(provider, "gpt-4o", 0, Now, out var key));
             counts[key!.Name]++;
         }
 
@@ -44,11 +47,11 @@ public sealed class KeySelectorTests
 
         for (var i = 0; i < 100; i++)
         {
-            Assert.True(KeySelector.TrySelect(provider, "claude-sonnet-4-5", 0, out var key));
+            Assert.True(KeySelector.TrySelect(provider, "claude-sonnet-4-5", 0, Now, out var key));
             Assert.Equal("claude", key!.Name);
         }
 
-        Assert.False(KeySelector.TrySelect(provider, "o3", 0, out _));
+        Assert.False(KeySelector.TrySelect(provider, "o3", 0, Now, out _));
     }
 
     [Fact]
@@ -56,9 +59,9 @@ public sealed class KeySelectorTests
     {
         var provider = Provider(Key("a", 1), Key("b", 1));
 
-        Assert.True(KeySelector.TrySelect(provider, "m", KeySelector.Bit(0), out var key));
+        Assert.True(KeySelector.TrySelect(provider, "m", KeySelector.Bit(0), Now, out var key));
         Assert.Equal("b", key!.Name);
-        Assert.False(KeySelector.TrySelect(provider, "m", KeySelector.Bit(0) | KeySelector.Bit(1), out _));
+        Assert.False(KeySelector.TrySelect(provider, "m", KeySelector.Bit(0) | KeySelector.Bit(1), Now, out _));
     }
 
     [Theory]
@@ -71,4 +74,45 @@ public sealed class KeySelectorTests
     [InlineData("exact", "exact", true)]
     [InlineData("exact", "exactly", false)]
     public void Glob_Matches(string pattern, string text, bool expected) => Assert.Equal(expected, Glob.Matches(pattern, text));
+
+    [Fact]
+    public void TrySelect_SkipsAKeyWhoseCircuitIsOpen()
+    {
+        var provider = Provider(Key("a", 1), Key("b", 1));
+        for (var i = 0; i < HealthOptions.Default.FailureThreshold; i++)
+        {
+            Assert.True(provider.Health[0].TryAcquire(Now, out var probe));
+            provider.Health[0].Completed(success: false, probe, TimeSpan.FromMilliseconds(5), Now);
+        }
+
+        Assert.Equal(CircuitState.Open, provider.Health[0].State);
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.True(KeySelector.TrySelect(provider, "m", 0, Now, out var key));
+            Assert.Equal("b", key!.Name);
+        }
+    }
+
+    [Fact]
+    public void TrySelect_FollowsEffectiveWeights()
+    {
+        var provider = Provider(Key("fast", 1), Key("slow", 1));
+        // "slow" answers in 400 ms, "fast" in 100 ms: after a few recomputes "slow" keeps about a quarter of its weight.
+        for (var round = 0; round < 10; round++)
+        {
+            foreach (var (health, ms) in new[] { (provider.Health[0], 100), (provider.Health[1], 400) })
+            {
+                for (var i = 0; i < 20; i++)
+                {
+                    health.TryAcquire(Now, out var probe);
+                    health.Completed(true, probe, TimeSpan.FromMilliseconds(ms), Now);
+                }
+            }
+
+            HealthMonitor.Recompute(provider.Health, Now);
+        }
+
+        var slow = Enumerable.Range(0, 10_000).Count(_ => KeySelector.TrySelect(provider, "m", 0, Now, out var k) && k!.Name == "slow") / 10_000.0;
+        Assert.InRange(slow, 0.17, 0.23);  // 0.25 / (1 + 0.25) = 0.2
+    }
 }

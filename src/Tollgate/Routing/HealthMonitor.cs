@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Hosting;
+using Tollgate.Providers;
+
+namespace Tollgate.Routing;
+
+/// <summary>
+/// Recomputes every key's effective weight once per interval, off the request path: folds the interval's outcomes
+/// into smoothed error rate and latency, then scales each key against the fastest healthy key of its provider.
+/// </summary>
+internal sealed class HealthMonitor(ProviderRegistry registry, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(HealthOptions.Default.RecomputeInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                RecomputeAll();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public void RecomputeAll()
+    {
+        var now = time.GetUtcNow();
+        foreach (var provider in registry.Providers.Values)
+        {
+            Recompute(provider.Health, now);
+        }
+    }
+
+    public static void Recompute(IReadOnlyList<KeyHealth> keys, DateTimeOffset now)
+    {
+        var best = double.NaN;
+        foreach (var key in keys)
+        {
+            key.Fold();
+            if (key.State != CircuitState.Open && !double.IsNaN(key.LatencyMs) && (double.IsNaN(best) || key.LatencyMs < best))
+            {
+                best = key.LatencyMs;
+            }
+        }
+
+        foreach (var key in keys)
+        {
+            key.Reweigh(best, now);
+        }
+    }
+}

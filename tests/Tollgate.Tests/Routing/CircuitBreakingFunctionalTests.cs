@@ -1,0 +1,105 @@
+using System.Net;
+using Tollgate.Emulator;
+using Tollgate.Tests.Functional;
+
+namespace Tollgate.Tests.Routing;
+
+/// <summary>Retries rotate keys, and a key that keeps failing is taken out of rotation: real gateway, emulator faults.</summary>
+public sealed class CircuitBreakingFunctionalTests : IAsyncLifetime
+{
+    private EmulatorHost _emulator = null!;
+    private GatewayHost _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await EmulatorHost.StartAsync();
+        _gateway = await GatewayHost.StartAsync($$"""
+            {
+              "providers": {
+                "openai": {
+                  "base_url": "{{_emulator.OpenAIBaseUrl}}",
+                  "keys": [{ "name": "k1", "value": "sk-test-cb-1" }, { "name": "k2", "value": "sk-test-cb-2" }],
+                  "network_config": { "max_retries": 2, "retry_backoff_initial": 5, "retry_backoff_max": 20 }
+                }
+              }
+            }
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _emulator.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RateLimitedKey_RotatesToTheOtherKey()
+    {
+        _emulator.Faults.Add(new FaultRule { Provider = "openai", KeyEquals = "sk-test-cb-1", Status = 429, RetryAfterSeconds = 1, Times = -1 });
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await _gateway.ChatAsync("openai/gpt-4o-mini", null);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("k2", response.Headers.GetValues("x-tollgate-key").Single());
+        }
+    }
+
+    [Fact]
+    public async Task FailingKey_OpensItsCircuit_AndTrafficStopsReachingIt()
+    {
+        _emulator.Faults.Add(new FaultRule { Provider = "openai", KeyEquals = "sk-test-cb-1", Status = 500, Times = -1 });
+
+        for (var i = 0; i < 30; i++)
+        {
+            using var response = await _gateway.ChatAsync("openai/gpt-4o-mini", null);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var (_, health) = await _gateway.AdminAsync(HttpMethod.Get, "/api/routing/health");
+        var k1 = health.EnumerateArray().Single(h => h.GetProperty("key").GetString() == "k1");
+        Assert.Equal("open", k1.GetProperty("circuit").GetString());
+        Assert.True(k1.TryGetProperty("open_until", out _));
+
+        var mark = _emulator.Journal.Mark();
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await _gateway.ChatAsync("openai/gpt-4o-mini", null);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.DoesNotContain(_emulator.Journal.Since(mark), e => e.Credential == "sk-test-cb-1");
+    }
+
+    [Fact]
+    public async Task AllKeysFailing_GivesTheLastUpstreamError_ThenFailsFastWhileOpen()
+    {
+        _emulator.Faults.Add(new FaultRule { Provider = "openai", Status = 502, Message = "upstream exploded", Times = -1 });
+
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 6; i++)
+        {
+            last?.Dispose();
+            last = await _gateway.ChatAsync("openai/gpt-4o-mini", null);
+        }
+
+        // Each call tries both keys (and retries); after five failures per key both circuits are open.
+        using var fastFail = await _gateway.ChatAsync("openai/gpt-4o-mini", null);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, fastFail.StatusCode);
+        Assert.Equal("circuit_open", (await fastFail.ErrorAsync()).GetProperty("code").GetString());
+        Assert.NotNull(fastFail.Headers.RetryAfter);
+        last!.Dispose();
+    }
+
+    [Fact]
+    public async Task AllKeysFailing_ReturnsTheUpstreamStatusAndMessage()
+    {
+        _emulator.Faults.Add(new FaultRule { Provider = "openai", Status = 500, Message = "the model crashed", Times = -1 });
+
+        using var response = await _gateway.ChatAsync("openai/gpt-4o-mini", null);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("the model crashed", (await response.ErrorAsync()).GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("3", response.Headers.GetValues("x-tollgate-attempts").Single());
+    }
+}
