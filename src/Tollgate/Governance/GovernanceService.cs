@@ -56,8 +56,8 @@ internal sealed class GovernanceService
         var enforce = _config.Current.Client.EnforceAuthOnInference;
         var headers = context.Request.Headers;
         var explicitHeader = headers["x-tollgate-vk"].ToString();
-        var presented = explicitHeader.Length > 0 ? explicitHeader : BearerOrApiKey(headers);
-        if (string.IsNullOrEmpty(presented))
+        var presented = explicitHeader.Length > 0 ? explicitHeader.AsSpan() : BearerOrApiKey(headers);
+        if (presented.IsEmpty)
         {
             return enforce ? Unauthorized("Missing virtual key: send it as 'Authorization: Bearer sk-tg-…', 'x-api-key' or 'x-tollgate-vk'.", "missing_api_key") : null;
         }
@@ -65,8 +65,9 @@ internal sealed class GovernanceService
         // Without enforcement, a value that is not shaped like a virtual key is someone else's key (or a placeholder)
         // and is ignored; a virtual key that does not match is always an error.
         var looksVirtual = explicitHeader.Length > 0 || presented.StartsWith(VirtualKeyValues.Prefix, StringComparison.Ordinal);
-        var hash = VirtualKeyValues.Hash(presented);
-        if (!_registry.Current.KeysByHash.TryGetValue(hash, out var found))
+        Span<char> hash = stackalloc char[VirtualKeyValues.HashChars];
+        VirtualKeyValues.Hash(presented, hash);
+        if (!_registry.Current.KeysByHashSpan.TryGetValue(hash, out var found))
         {
             return enforce || looksVirtual ? Unauthorized("Invalid virtual key.", "invalid_api_key") : null;
         }
@@ -82,7 +83,7 @@ internal sealed class GovernanceService
             return Unauthorized($"Virtual key '{found.Name}' expired at {found.ExpiresAt:O}.", "virtual_key_expired");
         }
 
-        if (found.KeyHash != hash && found.PreviousKeyValidUntil <= now)
+        if (!found.KeyHash.AsSpan().SequenceEqual(hash) && found.PreviousKeyValidUntil <= now)
         {
             return Unauthorized("This virtual key was rotated and its grace period is over.", "virtual_key_rotated");
         }
@@ -182,7 +183,7 @@ internal sealed class GovernanceService
         var now = _time.GetUtcNow();
         var usage = call.Usage;
         var estimated = call.UsageEstimated;
-        var reachedUpstream = call.Attempts > 0 && call.Http.Response.StatusCode < 400;
+        var reachedUpstream = call.Succeeded;
         if (usage.IsEmpty && reachedUpstream)
         {
             // The upstream reported nothing: estimate rather than bill nothing, and say so. A streamed answer is
@@ -228,7 +229,7 @@ internal sealed class GovernanceService
             Provider = call.Provider.Name,
             Model = call.Model,
             KeyName = call.Key?.Name,
-            Status = call.Http.Response.StatusCode,
+            Status = call.Succeeded ? StatusCodes.Status200OK : call.Error?.Status ?? 499,
             PromptTokens = usage.PromptTokens,
             CompletionTokens = usage.CompletionTokens,
             CachedTokens = usage.CachedTokens,
@@ -436,61 +437,79 @@ internal sealed class GovernanceService
         tokenBuckets = [];
         tokensTaken = 0;
         estimate = null;
-        Span<(string Kind, string Id, string? RateLimitId)> levels =
-        [
-            ("vk", key.Id, key.RateLimitId),
-            ("team", team?.Id ?? string.Empty, team?.RateLimitId),
-            ("customer", customer?.Id ?? string.Empty, customer?.RateLimitId),
-        ];
+        Levels levels = default;
+        levels[0] = key.RateLimitId is null ? null : Scope(snapshot.VirtualKeyScopes, "vk", key.Id);
+        levels[1] = team?.RateLimitId is null ? null : Scope(snapshot.TeamScopes, "team", team.Id);
+        levels[2] = customer?.RateLimitId is null ? null : Scope(snapshot.CustomerScopes, "customer", customer.Id);
+        Span<string?> rateLimitIds = [key.RateLimitId, team?.RateLimitId, customer?.RateLimitId];
 
-        var takenRequests = new List<TokenBucket>(3);
-        var tokenList = new List<TokenBucket>(3);
+        Buckets takenRequests = default, takenTokens = default;
+        int requestCount = 0, tokenCount = 0;
         RateLimitDecision? headerRequests = null, headerTokens = null;
-        foreach (var (kind, id, rateLimitId) in levels)
+        for (var level = 0; level < Levels.Count; level++)
         {
+            var rateLimitId = rateLimitIds[level];
             if (rateLimitId is null)
             {
                 continue;
             }
 
+            var scope = levels[level]!;
             if (snapshot.RequestLimitDefinitions.TryGetValue(rateLimitId, out var requestLimit))
             {
-                var bucket = _counters.GetRateLimit($"{kind}:{id}:req", requestLimit);
+                var bucket = _counters.GetRateLimit(scope.Requests, requestLimit);
                 var decision = bucket.TryTake(1, now);
                 headerRequests ??= decision;
                 if (!decision.Allowed)
                 {
-                    Rollback(takenRequests, tokenList, 1, tokensTaken, now);
-                    return RateLimited(call, kind, decision, "requests");
+                    Rollback(takenRequests[..requestCount], takenTokens[..tokenCount], 1, tokensTaken, now);
+                    return RateLimited(call, scope.Kind, decision, "requests");
                 }
 
-                takenRequests.Add(bucket);
+                takenRequests[requestCount++] = bucket;
             }
 
             if (snapshot.TokenLimitDefinitions.TryGetValue(rateLimitId, out var tokenLimit))
             {
                 estimate ??= EstimateInput(call);
-                var bucket = _counters.GetRateLimit($"{kind}:{id}:tok", tokenLimit);
+                var bucket = _counters.GetRateLimit(scope.Tokens, tokenLimit);
                 var decision = bucket.TryTake(estimate.Value, now);
                 headerTokens ??= decision;
                 if (!decision.Allowed)
                 {
-                    Rollback(takenRequests, tokenList, 1, estimate.Value, now);
-                    return RateLimited(call, kind, decision, "tokens");
+                    Rollback(takenRequests[..requestCount], takenTokens[..tokenCount], 1, estimate.Value, now);
+                    return RateLimited(call, scope.Kind, decision, "tokens");
                 }
 
-                tokenList.Add(bucket);
+                takenTokens[tokenCount++] = bucket;
                 tokensTaken = estimate.Value;
             }
         }
 
-        SetRateLimitHeaders(call.Http, headerRequests, "requests");
-        SetRateLimitHeaders(call.Http, headerTokens, "tokens");
-        tokenBuckets = [.. tokenList];
+        SetRateLimitHeaders(call.Http, headerRequests, RequestHeaders);
+        SetRateLimitHeaders(call.Http, headerTokens, TokenHeaders);
+        tokenBuckets = tokenCount == 0 ? [] : takenTokens[..tokenCount].ToArray();
         return null;
     }
 
-    private static void Rollback(List<TokenBucket> requestBuckets, List<TokenBucket> tokenBuckets, long requests, long tokens, DateTimeOffset now)
+    // The counter ids of an entity; the snapshot has them for every entity it holds.
+    private static RateLimitScope Scope(System.Collections.Frozen.FrozenDictionary<string, RateLimitScope> scopes, string kind, string id) =>
+        scopes.TryGetValue(id, out var scope) ? scope : new RateLimitScope(kind, id);
+
+    [System.Runtime.CompilerServices.InlineArray(3)]
+    private struct Levels
+    {
+        public const int Count = 3;
+        private RateLimitScope? _element;
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(3)]
+    private struct Buckets
+    {
+        private TokenBucket _element;
+    }
+
+    private static void Rollback(ReadOnlySpan<TokenBucket> requestBuckets, ReadOnlySpan<TokenBucket> tokenBuckets, long requests, long tokens, DateTimeOffset now)
     {
         foreach (var bucket in requestBuckets)
         {
@@ -513,23 +532,30 @@ internal sealed class GovernanceService
 
     private BudgetLedger[] Ledgers(GovernanceSnapshot snapshot, VirtualKey key, Team? team, Customer? customer)
     {
-        var count = (key.BudgetId is null ? 0 : 1) + (team?.BudgetId is null ? 0 : 1) + (customer?.BudgetId is null ? 0 : 1);
+        var keyBudget = Budget(snapshot, key.BudgetId);
+        var teamBudget = Budget(snapshot, team?.BudgetId);
+        var customerBudget = Budget(snapshot, customer?.BudgetId);
+        var count = (keyBudget is null ? 0 : 1) + (teamBudget is null ? 0 : 1) + (customerBudget is null ? 0 : 1);
         if (count == 0)
         {
             return [];
         }
 
-        var ledgers = new List<BudgetLedger>(count);
-        foreach (var budgetId in new[] { key.BudgetId, team?.BudgetId, customer?.BudgetId })
+        var ledgers = new BudgetLedger[count];
+        var i = 0;
+        foreach (var budget in (ReadOnlySpan<Budget?>)[keyBudget, teamBudget, customerBudget])
         {
-            if (budgetId is not null && snapshot.Budgets.TryGetValue(budgetId, out var budget))
+            if (budget is not null)
             {
-                ledgers.Add(LedgerFor(budget));
+                ledgers[i++] = LedgerFor(budget);
             }
         }
 
-        return [.. ledgers];
+        return ledgers;
     }
+
+    private static Budget? Budget(GovernanceSnapshot snapshot, string? budgetId) =>
+        budgetId is not null && snapshot.Budgets.TryGetValue(budgetId, out var budget) ? budget : null;
 
     public BudgetLedger LedgerFor(Budget budget) => _counters.GetBudget(budget.Id, _registry.Current.BudgetDefinitions[budget.Id]);
 
@@ -554,7 +580,7 @@ internal sealed class GovernanceService
 
     private static GatewayError RateLimited(InferenceCall call, string level, RateLimitDecision decision, string unit)
     {
-        SetRateLimitHeaders(call.Http, decision, unit);
+        SetRateLimitHeaders(call.Http, decision, unit == RequestHeaders.Unit ? RequestHeaders : TokenHeaders);
         if (decision.ExceedsCapacity)
         {
             return new GatewayError(StatusCodes.Status429TooManyRequests,
@@ -571,7 +597,7 @@ internal sealed class GovernanceService
     }
 
     /// <summary>The <c>x-ratelimit-*</c> headers OpenAI clients read, from the most specific limit that applies.</summary>
-    private static void SetRateLimitHeaders(HttpContext context, RateLimitDecision? decision, string unit)
+    private static void SetRateLimitHeaders(HttpContext context, RateLimitDecision? decision, RateLimitHeaderNames names)
     {
         if (decision is not { } d)
         {
@@ -579,9 +605,23 @@ internal sealed class GovernanceService
         }
 
         var headers = context.Response.Headers;
-        headers[$"x-ratelimit-limit-{unit}"] = d.Limit.ToString(CultureInfo.InvariantCulture);
-        headers[$"x-ratelimit-remaining-{unit}"] = d.Remaining.ToString(CultureInfo.InvariantCulture);
-        headers[$"x-ratelimit-reset-{unit}"] = FormatReset(d.Allowed ? d.ResetAfter : d.RetryAfter);
+        headers[names.Limit] = d.Limit.ToString(CultureInfo.InvariantCulture);
+        headers[names.Remaining] = d.Remaining.ToString(CultureInfo.InvariantCulture);
+        headers[names.Reset] = FormatReset(d.Allowed ? d.ResetAfter : d.RetryAfter);
+    }
+
+    private static readonly RateLimitHeaderNames RequestHeaders = new("requests");
+    private static readonly RateLimitHeaderNames TokenHeaders = new("tokens");
+
+    private sealed class RateLimitHeaderNames(string unit)
+    {
+        public string Unit { get; } = unit;
+
+        public string Limit { get; } = $"x-ratelimit-limit-{unit}";
+
+        public string Remaining { get; } = $"x-ratelimit-remaining-{unit}";
+
+        public string Reset { get; } = $"x-ratelimit-reset-{unit}";
     }
 
     /// <summary>OpenAI's reset format: <c>20ms</c>, <c>1s</c>, <c>6m0s</c>.</summary>
@@ -601,15 +641,14 @@ internal sealed class GovernanceService
     private static GatewayError Unauthorized(string message, string code) =>
         new(StatusCodes.Status401Unauthorized, message, ErrorTypes.Authentication, code);
 
-    private static string? BearerOrApiKey(IHeaderDictionary headers)
+    private static ReadOnlySpan<char> BearerOrApiKey(IHeaderDictionary headers)
     {
         var authorization = headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return authorization[7..].Trim();
+            return authorization.AsSpan(7).Trim();
         }
 
-        var apiKey = headers["x-api-key"].ToString();
-        return apiKey.Length > 0 ? apiKey : null;
+        return headers["x-api-key"].ToString();
     }
 }

@@ -41,6 +41,10 @@ internal sealed class GovernanceSnapshot
         }
 
         KeysByHash = byHash.ToFrozenDictionary(StringComparer.Ordinal);
+        KeysByHashSpan = KeysByHash.GetAlternateLookup<ReadOnlySpan<char>>();
+        VirtualKeyScopes = Merged.VirtualKeys.ToFrozenDictionary(k => k.Id, k => new RateLimitScope("vk", k.Id), StringComparer.Ordinal);
+        TeamScopes = Merged.Teams.ToFrozenDictionary(t => t.Id, t => new RateLimitScope("team", t.Id), StringComparer.Ordinal);
+        CustomerScopes = Merged.Customers.ToFrozenDictionary(c => c.Id, c => new RateLimitScope("customer", c.Id), StringComparer.Ordinal);
     }
 
     public GovernanceConfig File { get; }
@@ -53,6 +57,18 @@ internal sealed class GovernanceSnapshot
 
     /// <summary>Current key hashes, plus the previous hash of keys rotated within their grace period.</summary>
     public FrozenDictionary<string, VirtualKey> KeysByHash { get; }
+
+    /// <summary><see cref="KeysByHash"/> looked up by a hex hash on the stack, so authentication allocates no string.</summary>
+    public FrozenDictionary<string, VirtualKey>.AlternateLookup<ReadOnlySpan<char>> KeysByHashSpan { get; }
+
+    /// <summary>Rate-limit counter ids of each virtual key, team and customer, built once per snapshot rather than per request.</summary>
+    public FrozenDictionary<string, RateLimitScope> VirtualKeyScopes { get; }
+
+    /// <inheritdoc cref="VirtualKeyScopes"/>
+    public FrozenDictionary<string, RateLimitScope> TeamScopes { get; }
+
+    /// <inheritdoc cref="VirtualKeyScopes"/>
+    public FrozenDictionary<string, RateLimitScope> CustomerScopes { get; }
 
     public FrozenDictionary<string, Team> Teams { get; }
 
@@ -90,4 +106,14 @@ internal sealed class GovernanceSnapshot
         VirtualKeys = [.. file.VirtualKeys.Select(v => v with { FromConfigFile = true }), .. store.VirtualKeys],
         ModelLimits = [.. file.ModelLimits.Select(m => m with { FromConfigFile = true }), .. store.ModelLimits],
     };
+}
+
+/// <summary>The counter ids of one entity's request and token rate limits: <c>{kind}:{id}:req</c> and <c>{kind}:{id}:tok</c>.</summary>
+internal sealed class RateLimitScope(string kind, string id)
+{
+    public string Kind { get; } = kind;
+
+    public string Requests { get; } = $"{kind}:{id}:req";
+
+    public string Tokens { get; } = $"{kind}:{id}:tok";
 }

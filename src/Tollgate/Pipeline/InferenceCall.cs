@@ -29,6 +29,12 @@ internal sealed class InferenceCall
 
     public int Attempts { get; set; }
 
+    /// <summary>True once a success response from the upstream went (or started going) to the client.</summary>
+    public bool Succeeded { get; set; }
+
+    /// <summary>The error this call ended with, when it did not succeed.</summary>
+    public GatewayError? Error { get; set; }
+
     /// <summary>Model-limit token buckets this call took from, corrected with the real usage at settlement.</summary>
     public List<Governance.ModelLimitTake>? ModelLimitTakes { get; set; }
 

@@ -66,52 +66,91 @@ internal sealed class InferenceExecutor(
                 return;
             }
 
-            var routeError = router.TryResolve(sniff.Model, out var provider, out var upstreamModel)
-                ?? provider.Client.CheckSupported(provider, operation);
-            if (routeError is not null)
+            // The requested model first, then the request's fallbacks in order. Each candidate is admitted on its own
+            // (its own price and limits) and settled whatever happens; a fallback is tried only while nothing has
+            // reached the client.
+            var candidates = sniff.Fallbacks is { Count: > 0 } fallbacks ? [sniff.Model, .. fallbacks] : new List<string> { sniff.Model };
+            GatewayError? error = null;
+            InferenceCall? last = null;
+            for (var index = 0; index < candidates.Count; index++)
             {
-                await ErrorResponses.WriteAsync(context, routeError).ConfigureAwait(false);
-                return;
+                context.Response.Headers[GatewayHeaders.FallbackUsed] = index > 0 ? "true" : "false";
+                var (call, candidateError) = await TryCandidateAsync(context, operation, body.WrittenMemory, sniff, requestId, startedAt, virtualKey, candidates[index])
+                    .ConfigureAwait(false);
+                last = call ?? last;
+                error = candidateError;
+                if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested || !WorthAFallback(error))
+                {
+                    break;
+                }
             }
 
-            var call = new InferenceCall
+            if (error is not null && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
             {
-                Http = context,
-                Operation = operation,
-                Body = body.WrittenMemory,
-                Sniff = sniff,
-                RequestId = requestId,
-                StartedAt = startedAt,
-                Provider = provider,
-                Model = upstreamModel,
-            };
+                if (last is not null)
+                {
+                    GatewayHeaders.SetRoute(context, last);
+                }
 
-            var admitError = governance.Admit(call, virtualKey, out var ticket);
-            if (admitError is not null)
-            {
-                GatewayHeaders.SetRoute(context, call);
-                await ErrorResponses.WriteAsync(context, admitError).ConfigureAwait(false);
-                return;
+                await ErrorResponses.WriteAsync(context, error).ConfigureAwait(false);
             }
 
-            try
+            if (last is not null)
             {
-                await ForwardAsync(call).ConfigureAwait(false);
+                GatewayLog.RequestCompleted(logger, requestId, last.Provider.Name, last.Model, context.Response.StatusCode, last.Attempts,
+                    last.Usage.PromptTokens, last.Usage.CompletionTokens, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds);
             }
-            finally
-            {
-                // Always: a reservation, a rate-limit token or a concurrency slot must never leak.
-                await governance.SettleAsync(ticket, call).ConfigureAwait(false);
-            }
-
-            GatewayLog.RequestCompleted(logger, requestId, provider.Name, upstreamModel, context.Response.StatusCode, call.Attempts,
-                call.Usage.PromptTokens, call.Usage.CompletionTokens, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds);
         }
     }
 
-    private async Task ForwardAsync(InferenceCall call)
+    /// <summary>Routes, admits, forwards and settles one candidate model. The call is null when the model could not be routed.</summary>
+    private async Task<(InferenceCall? Call, GatewayError? Error)> TryCandidateAsync(
+        HttpContext context, InferenceOperation operation, ReadOnlyMemory<byte> body, RequestSniff sniff, string requestId, long startedAt,
+        Governance.Model.VirtualKey? virtualKey, string model)
     {
-        var context = call.Http;
+        var routeError = router.TryResolve(model, out var provider, out var upstreamModel)
+            ?? provider.Client.CheckSupported(provider, operation);
+        if (routeError is not null)
+        {
+            return (null, routeError);
+        }
+
+        var call = new InferenceCall
+        {
+            Http = context,
+            Operation = operation,
+            Body = body,
+            Sniff = sniff,
+            RequestId = requestId,
+            StartedAt = startedAt,
+            Provider = provider,
+            Model = upstreamModel,
+        };
+        call.Error = governance.Admit(call, virtualKey, out var ticket);
+        if (call.Error is not null)
+        {
+            return (call, call.Error);
+        }
+
+        try
+        {
+            call.Error = await ForwardAsync(call).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Always: a reservation, a rate-limit token or a concurrency slot must never leak.
+            await governance.SettleAsync(ticket, call).ConfigureAwait(false);
+        }
+
+        return (call, call.Error);
+    }
+
+    /// <summary>Errors another model might not have: upstream failures, throttling, a key or model the upstream refused.</summary>
+    private static bool WorthAFallback(GatewayError error) => error.Status is 401 or 403 or 404 or 408 or 429 or >= 500;
+
+    /// <summary>Builds the upstream body and runs the attempt loop; the error, if any, is returned for the caller to write.</summary>
+    private async Task<GatewayError?> ForwardAsync(InferenceCall call)
+    {
         using var upstreamBody = new PooledBufferWriter(call.Body.Length + 256);
         GatewayError? bodyError;
         try
@@ -123,18 +162,7 @@ internal sealed class InferenceExecutor(
             bodyError = GatewayError.BadRequest("The request body is not valid JSON.");
         }
 
-        if (bodyError is not null)
-        {
-            await ErrorResponses.WriteAsync(context, bodyError).ConfigureAwait(false);
-            return;
-        }
-
-        var error = await SendAsync(call, upstreamBody.WrittenMemory).ConfigureAwait(false);
-        if (error is not null && !context.RequestAborted.IsCancellationRequested)
-        {
-            GatewayHeaders.SetRoute(context, call);
-            await ErrorResponses.WriteAsync(context, error).ConfigureAwait(false);
-        }
+        return bodyError ?? await SendAsync(call, upstreamBody.WrittenMemory).ConfigureAwait(false);
     }
 
     /// <summary>Runs the attempt loop. Returns null once a response went to the client, else the error to send.</summary>
@@ -405,6 +433,7 @@ internal sealed class InferenceExecutor(
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/json";
             response.ContentLength = payload.Length;
+            call.Succeeded = true;
             GatewayHeaders.SetRoute(context, call);
             GatewayHeaders.SetCost(context, call);
             GatewayHeaders.SetOverhead(context, call);
@@ -422,6 +451,7 @@ internal sealed class InferenceExecutor(
         var response = context.Response;
         call.UpstreamTicks = Stopwatch.GetTimestamp() - sentAt;
         response.StatusCode = StatusCodes.Status200OK;
+        call.Succeeded = true;
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";

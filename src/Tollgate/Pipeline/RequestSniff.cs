@@ -8,6 +8,9 @@ internal struct RequestSniff
     public bool IncludeUsage;
     public bool HasStreamOptions;
     public bool HasFallbacks;
+
+    /// <summary>The request's <c>fallbacks</c> (models to try in order when the first fails); null when absent.</summary>
+    public List<string>? Fallbacks;
     public int? MaxTokens;
 
     /// <summary>Embeddings: the client asked for base64 vectors.</summary>

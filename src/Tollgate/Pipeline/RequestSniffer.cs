@@ -80,7 +80,24 @@ internal static class RequestSniffer
                 {
                     sniff.HasFallbacks = true;
                     reader.Read();
-                    reader.Skip();
+                    if (reader.TokenType == JsonTokenType.StartArray)
+                    {
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                        {
+                            if (reader.TokenType != JsonTokenType.String)
+                            {
+                                error = "'fallbacks' must be an array of model names.";
+                                return false;
+                            }
+
+                            (sniff.Fallbacks ??= []).Add(reader.GetString()!);
+                        }
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        error = "'fallbacks' must be an array of model names.";
+                        return false;
+                    }
                 }
                 else
                 {
