@@ -27,4 +27,5 @@ namespace Tollgate.Api;
 [JsonSerializable(typeof(List<PriceView>))]
 [JsonSerializable(typeof(RotateRequest))]
 [JsonSerializable(typeof(List<KeyHealthView>))]
+[JsonSerializable(typeof(RouteExplanation))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -15,6 +15,7 @@ internal static class GatewayHeaders
     public const string Attempts = "x-tollgate-attempts";
     public const string CostUsd = "x-tollgate-cost-usd";
     public const string FallbackUsed = "x-tollgate-fallback-used";
+    public const string RouteRule = "x-tollgate-route-rule";
 
     /// <summary>Keeps a client's <c>x-request-id</c> (trimmed to a sane length), else uses Kestrel's connection-unique id.</summary>
     public static string EnsureRequestId(HttpContext context)

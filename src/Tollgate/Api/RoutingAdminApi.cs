@@ -18,6 +18,7 @@ internal static class RoutingAdminApi
                     h.InFlight, h.State.ToString().ToLowerInvariant(), h.OpenUntil)))
                 .ToList(),
             JsonOutput.Context.ListKeyHealthView));
+        endpoints.MapGroup("/api/route").RequireAdmin().WithTags("Admin: routing").MapPost("/explain", RouteExplainer.ExplainAsync);
         return endpoints;
     }
 }

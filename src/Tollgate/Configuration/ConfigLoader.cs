@@ -37,6 +37,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             var client = ReadClient(root.Object("client"), warnings);
             var providers = ReadProviders(root.Object("providers"), warnings);
             var pricing = ReadPricing(root.Object("pricing"), warnings);
+            var rules = ReadRouting(root.Object("routing"), warnings);
             var governance = root.Object("governance") is { } section
                 ? ReadGovernance(section, warnings)
                 : Governance.GovernanceConfig.Empty;
@@ -47,6 +48,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 Client = client,
                 Providers = providers,
                 Pricing = pricing,
+                RoutingRules = rules,
                 Governance = governance,
                 Warnings = warnings,
             };
@@ -59,6 +61,64 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
         section.Finish(System.Collections.Frozen.FrozenSet<string>.Empty, warnings);
         Governance.GovernanceValidator.Validate(governance, static (collection, index, field) => $"$.governance.{collection}[{index}].{field}");
         return governance;
+    }
+
+    private static List<Routing.RoutingRule> ReadRouting(JsonObjectReader? reader, List<string> warnings)
+    {
+        var rules = new List<Routing.RoutingRule>();
+        if (reader is null)
+        {
+            return rules;
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (element, path) in reader.Array("rules"))
+        {
+            var rule = new JsonObjectReader(element, path);
+            var name = rule.RequiredString("name");
+            if (!names.Add(name))
+            {
+                throw new ConfigException(rule.PathOf("name"), $"duplicate rule name '{name}'");
+            }
+
+            Dictionary<string, string>? headers = null;
+            if (rule.Object("headers") is { } headerReader)
+            {
+                headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var header in headerReader.Properties())
+                {
+                    headerReader.Ignore(header.Name);
+                    headers[header.Name] = headerReader.RequiredString(header.Name);
+                }
+            }
+
+            var targets = new List<Routing.RouteTarget>();
+            foreach (var (targetElement, targetPath) in rule.Array("targets"))
+            {
+                var target = new JsonObjectReader(targetElement, targetPath);
+                targets.Add(new Routing.RouteTarget(target.RequiredString("model"), target.Number("weight", 0, 1_000_000) ?? 1));
+                target.Finish(System.Collections.Frozen.FrozenSet<string>.Empty, warnings);
+            }
+
+            if (targets.Count == 0 || targets.All(t => t.Weight <= 0))
+            {
+                throw new ConfigException(rule.PathOf("targets"), "a rule needs at least one target with a weight above 0");
+            }
+
+            rules.Add(new Routing.RoutingRule
+            {
+                Name = name,
+                Model = rule.String("model"),
+                VirtualKeys = rule.StringArray("virtual_keys"),
+                Teams = rule.StringArray("teams"),
+                Headers = headers,
+                Targets = targets,
+            });
+            rule.Finish(System.Collections.Frozen.FrozenSet<string>.Empty, warnings);
+        }
+
+        reader.Finish(System.Collections.Frozen.FrozenSet<string>.Empty, warnings);
+        return rules;
     }
 
     private static ClientConfig ReadClient(JsonObjectReader? reader, List<string> warnings)

@@ -18,6 +18,9 @@ public sealed record GatewayConfig
     /// <summary>Customers, teams, budgets, rate limits and virtual keys the file declares (read-only elsewhere).</summary>
     public Governance.GovernanceConfig Governance { get; init; } = Tollgate.Governance.GovernanceConfig.Empty;
 
+    /// <summary>Conditional routes (<c>routing.rules</c>), evaluated in order before resolving the model.</summary>
+    public IReadOnlyList<Routing.RoutingRule> RoutingRules { get; init; } = [];
+
     /// <summary>Bifrost fields the file used that Tollgate does not implement yet, by JSON path; logged at start-up.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

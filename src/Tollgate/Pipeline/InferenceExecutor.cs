@@ -69,7 +69,15 @@ internal sealed class InferenceExecutor(
             // The requested model first, then the request's fallbacks in order. Each candidate is admitted on its own
             // (its own price and limits) and settled whatever happens; a fallback is tried only while nothing has
             // reached the client.
-            var candidates = sniff.Fallbacks is { Count: > 0 } fallbacks ? [sniff.Model, .. fallbacks] : new List<string> { sniff.Model };
+            var requested = sniff.Model;
+            var rules = config.Current.RoutingRules;
+            if (rules.Count > 0 && RoutingRules.Apply(rules, requested, virtualKey?.Id, virtualKey?.TeamId, context.Request.Headers, Random.Shared) is { } routed)
+            {
+                requested = routed.Target.Model;
+                context.Response.Headers[GatewayHeaders.RouteRule] = routed.Rule.Name;
+            }
+
+            var candidates = sniff.Fallbacks is { Count: > 0 } fallbacks ? [requested, .. fallbacks] : new List<string> { requested };
             GatewayError? error = null;
             InferenceCall? last = null;
             for (var index = 0; index < candidates.Count; index++)

@@ -1,0 +1,483 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Tollgate.Providers;
+
+namespace Tollgate.Api.Anthropic;
+
+/// <summary>
+/// Turns one OpenAI chat completion stream into the exact Anthropic Messages event stream, chunk by chunk.
+/// </summary>
+/// <remarks>
+/// <code>
+///   OpenAI chunk                                   Anthropic events
+///   ────────────                                   ────────────────
+///   first chunk ─────────────────────────────────► message_start (empty content), ping
+///   delta.reasoning_content / reasoning ─────────► [content_block_start thinking] content_block_delta thinking_delta
+///   delta.content (string or Databricks parts) ──► [content_block_start text] content_block_delta text_delta
+///   delta.tool_calls[k] with id and name ────────► content_block_start tool_use {id, name, input {}}
+///   delta.tool_calls[k].function.arguments ──────► content_block_delta input_json_delta
+///   finish_reason, usage ────────────────────────► remembered
+///   Complete (after [DONE] or EOF) ──────────────► content_block_stop, message_delta (stop_reason, usage), message_stop
+///   Fail, or an {"error":...} chunk ─────────────► error
+/// </code>
+/// A change of block kind, or a new tool call, closes the open block first: Anthropic streams one block at a time,
+/// indexed densely from 0. Deltas are copied as the escaped bytes the upstream sent; no string is built per delta.
+/// Each frame is complete (<c>event: name\ndata: json\n\n</c>), so the caller may flush after any call.
+/// </remarks>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
+    Justification = "A Utf8JsonWriter over an IBufferWriter holds no resources: Dispose only flushes, and every frame is flushed.")]
+internal sealed class AnthropicInboundStream
+{
+    private readonly string _model;
+    private readonly OpenAIChunkReader _chunk = new();
+    private readonly List<StreamedToolCall> _tools = [];
+    private Utf8JsonWriter? _writer;
+    private bool _started;
+    private bool _finished;
+    private bool _calledTools;
+    private int _nextBlockIndex;
+    private InboundBlockKind _openKind;
+    private int _openIndex;
+    private byte[]? _finishReason;
+    private int _promptTokens;
+    private int _completionTokens;
+    private int _cachedTokens;
+
+    public AnthropicInboundStream(string model)
+    {
+        _model = model;
+    }
+
+    /// <summary>The latest usage the upstream reported, in OpenAI's terms: prompt tokens include cached ones.</summary>
+    public TokenUsage Usage => new(_promptTokens, _completionTokens, _cachedTokens);
+
+    /// <summary>The Anthropic message id, derived from the first chunk's id; null before message_start.</summary>
+    public string? MessageId { get; private set; }
+
+    /// <summary>Whether message_stop was written.</summary>
+    public bool Completed { get; private set; }
+
+    /// <summary>Whether an error event ended the stream.</summary>
+    public bool Failed { get; private set; }
+
+    /// <summary>Translates one chunk (a <c>data:</c> payload other than <c>[DONE]</c>), appending complete frames.</summary>
+    public void OnChunk(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
+    {
+        if (_finished || chunk.IsEmpty)
+        {
+            return;
+        }
+
+        if (!_chunk.TryRead(chunk))
+        {
+            Fail("api_error", "The upstream sent a stream chunk that is not a JSON object.", output);
+            return;
+        }
+
+        // OpenAI and vLLM report a failure after the response started as a chunk holding only an error object.
+        if (_chunk.HasError)
+        {
+            Fail("api_error", _chunk.ErrorMessage ?? "The upstream reported an error mid-stream.", output);
+            return;
+        }
+
+        // Totals, not increments: OpenAI sends them once at the end, Databricks on every chunk. The latest wins.
+        if (_chunk.HasUsage)
+        {
+            _promptTokens = _chunk.PromptTokens;
+            _completionTokens = _chunk.CompletionTokens;
+            _cachedTokens = _chunk.CachedTokens;
+        }
+
+        if (!_started)
+        {
+            // Azure OpenAI leads with a chunk of prompt filter results: no id, no choices. Starting on it would lose
+            // the real id that the next chunk brings.
+            if (!OpenAIChunkReader.IsNonEmpty(_chunk.Id) && _chunk.Reasoning.IsEmpty && _chunk.Content.IsEmpty && _chunk.ToolCalls.IsEmpty
+                && !_chunk.HasUsage && !OpenAIChunkReader.IsNonEmpty(_chunk.FinishReason))
+            {
+                return;
+            }
+
+            Start(DecodeString(chunk, _chunk.Id), output);
+            WritePing(output);
+        }
+
+        // Anthropic streams thinking before the text it leads to, so reasoning fields go first within a chunk.
+        foreach (var segment in _chunk.Reasoning)
+        {
+            WriteSegment(segment, chunk, output);
+        }
+
+        foreach (var segment in _chunk.Content)
+        {
+            WriteSegment(segment, chunk, output);
+        }
+
+        foreach (var call in _chunk.ToolCalls)
+        {
+            OnToolCall(call, chunk, output);
+        }
+
+        if (OpenAIChunkReader.IsNonEmpty(_chunk.FinishReason))
+        {
+            // Finish reasons are plain ASCII words, so the raw bytes are the value.
+            _finishReason = chunk[_chunk.FinishReason][1..^1].ToArray();
+        }
+    }
+
+    /// <summary>
+    /// Ends the message: closes the open block and writes message_delta with the stop reason and cumulative usage,
+    /// then message_stop. Does nothing after <see cref="Complete"/> or <see cref="Fail"/>.
+    /// </summary>
+    public void Complete(IBufferWriter<byte> output)
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+
+        // An upstream that sent nothing still gets a well-formed, empty message rather than a stream SDKs reject.
+        if (!_started)
+        {
+            Start(null, output);
+        }
+
+        // A tool call whose name never arrived still happened; the client sees it rather than losing its arguments.
+        foreach (var tool in _tools)
+        {
+            if (tool.BlockIndex < 0)
+            {
+                StartToolBlock(tool, output);
+            }
+        }
+
+        CloseBlock(output);
+
+        var writer = BeginEvent("message_delta"u8, output);
+        writer.WriteStartObject("delta"u8);
+        writer.WriteString("stop_reason"u8, AnthropicStopReason.FromFinishReason(_finishReason, _calledTools));
+        writer.WriteNull("stop_sequence"u8);
+        writer.WriteEndObject();
+        InboundUsage.Write(_promptTokens, _completionTokens, _cachedTokens, writer);
+        EndEvent(writer, output);
+
+        writer = BeginEvent("message_stop"u8, output);
+        EndEvent(writer, output);
+        Completed = true;
+    }
+
+    /// <summary>Ends the stream with an <c>error</c> event; <paramref name="type"/> is an Anthropic error type.</summary>
+    public void Fail(string type, string message, IBufferWriter<byte> output)
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+        Failed = true;
+
+        // Anthropic sends no stops before an error: the SDKs raise on the event and discard the partial message.
+        var writer = BeginFrame("error"u8, output);
+        AnthropicInboundResponse.WriteErrorObject(type, message, writer);
+        EndFrame(writer, output);
+    }
+
+    /// <summary>A keep-alive. SDKs skip pings wherever they come, even before message_start.</summary>
+    public void Ping(IBufferWriter<byte> output)
+    {
+        if (!_finished)
+        {
+            WritePing(output);
+        }
+    }
+
+    private void Start(string? chatId, IBufferWriter<byte> output)
+    {
+        _started = true;
+        MessageId = AnthropicMessageId.FromChatId(chatId);
+
+        var writer = BeginEvent("message_start"u8, output);
+        writer.WriteStartObject("message"u8);
+        writer.WriteString("id"u8, MessageId);
+        writer.WriteString("type"u8, "message"u8);
+        writer.WriteString("role"u8, "assistant"u8);
+        writer.WriteString("model"u8, _model);
+        writer.WriteStartArray("content"u8);
+        writer.WriteEndArray();
+        writer.WriteNull("stop_reason"u8);
+        writer.WriteNull("stop_sequence"u8);
+
+        // OpenAI reports usage only at the end, Databricks from the first chunk on; what is known now is sent now,
+        // and message_delta carries the final counts either way.
+        InboundUsage.Write(_promptTokens, 0, _cachedTokens, writer);
+        writer.WriteEndObject();
+        EndEvent(writer, output);
+    }
+
+    private void WritePing(IBufferWriter<byte> output)
+    {
+        var writer = BeginEvent("ping"u8, output);
+        EndEvent(writer, output);
+    }
+
+    private void WriteSegment(ChunkSegment segment, ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
+    {
+        switch (segment.Kind)
+        {
+            case ChunkSegmentKind.Text:
+                EnsureBlock(InboundBlockKind.Text, output);
+                WriteDelta("text_delta"u8, "text"u8, chunk[segment.Text], output);
+                break;
+
+            case ChunkSegmentKind.Thinking:
+                EnsureBlock(InboundBlockKind.Thinking, output);
+                WriteDelta("thinking_delta"u8, "thinking"u8, chunk[segment.Text], output);
+                break;
+
+            default:
+                // A signature belongs to the thinking block before it; Anthropic sends it just before the block stops.
+                EnsureBlock(InboundBlockKind.Thinking, output);
+                WriteDelta("signature_delta"u8, "signature"u8, chunk[segment.Text], output);
+                break;
+        }
+    }
+
+    private void OnToolCall(ChunkToolCall call, ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
+    {
+        var tool = FindTool(call, chunk);
+        var hasArguments = OpenAIChunkReader.IsNonEmpty(call.Arguments);
+        if (tool.BlockIndex >= 0)
+        {
+            // Providers that repeat the id and name on every fragment are ignored after the first. A fragment for a
+            // call whose block was closed (an upstream interleaving calls) still goes to that call's index, which is
+            // where Anthropic's SDKs accumulate it.
+            if (hasArguments)
+            {
+                WriteDelta(tool.BlockIndex, "input_json_delta"u8, "partial_json"u8, chunk[call.Arguments], output);
+            }
+
+            return;
+        }
+
+        if (tool.Id is null && OpenAIChunkReader.IsNonEmpty(call.Id))
+        {
+            tool.Id = chunk[call.Id].ToArray();
+        }
+
+        if (tool.Name is null && OpenAIChunkReader.IsNonEmpty(call.Name))
+        {
+            tool.Name = chunk[call.Name].ToArray();
+        }
+
+        if (hasArguments)
+        {
+            if (tool.PendingArguments is null)
+            {
+                tool.PendingArguments = new ArrayBufferWriter<byte>();
+                tool.PendingArguments.Write("\""u8);
+            }
+
+            tool.PendingArguments.Write(chunk[call.Arguments][1..^1]);
+        }
+
+        // Anthropic's content_block_start carries the name, so a block waits for it; every upstream seen sends the
+        // name in a call's first fragment, which makes the wait zero in practice.
+        if (tool.Name is not null)
+        {
+            StartToolBlock(tool, output);
+        }
+    }
+
+    private StreamedToolCall FindTool(ChunkToolCall call, ReadOnlySpan<byte> chunk)
+    {
+        if (call.Index >= 0)
+        {
+            foreach (var known in _tools)
+            {
+                if (known.OpenAIIndex == call.Index)
+                {
+                    return known;
+                }
+            }
+        }
+        else if (_tools.Count > 0)
+        {
+            // Without an index, a fragment continues the latest call unless it brings a different id.
+            var latest = _tools[^1];
+            if (!OpenAIChunkReader.IsNonEmpty(call.Id) || (latest.Id is not null && chunk[call.Id].SequenceEqual(latest.Id)))
+            {
+                return latest;
+            }
+        }
+
+        var tool = new StreamedToolCall(call.Index);
+        _tools.Add(tool);
+        return tool;
+    }
+
+    private void StartToolBlock(StreamedToolCall tool, IBufferWriter<byte> output)
+    {
+        CloseBlock(output);
+        tool.BlockIndex = _nextBlockIndex++;
+        _openKind = InboundBlockKind.ToolUse;
+        _openIndex = tool.BlockIndex;
+        _calledTools = true;
+
+        var writer = BeginEvent("content_block_start"u8, output);
+        writer.WriteNumber("index"u8, tool.BlockIndex);
+        writer.WriteStartObject("content_block"u8);
+        writer.WriteString("type"u8, "tool_use"u8);
+        writer.WritePropertyName("id"u8);
+        if (tool.Id is not null)
+        {
+            writer.WriteRawValue(tool.Id, skipInputValidation: true);
+        }
+        else
+        {
+            // The client must echo an id back in its tool_result; an upstream that sent none still needs one.
+            writer.WriteStringValue(AnthropicMessageId.NewToolUseId());
+        }
+
+        writer.WritePropertyName("name"u8);
+        if (tool.Name is not null)
+        {
+            writer.WriteRawValue(tool.Name, skipInputValidation: true);
+        }
+        else
+        {
+            writer.WriteStringValue(""u8);
+        }
+
+        writer.WriteStartObject("input"u8);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        EndEvent(writer, output);
+
+        if (tool.PendingArguments is { } pending)
+        {
+            pending.Write("\""u8);
+            WriteDelta(tool.BlockIndex, "input_json_delta"u8, "partial_json"u8, pending.WrittenSpan, output);
+            tool.PendingArguments = null;
+        }
+    }
+
+    /// <summary>Opens a text or thinking block unless one of that kind is already open.</summary>
+    private void EnsureBlock(InboundBlockKind kind, IBufferWriter<byte> output)
+    {
+        if (_openKind == kind)
+        {
+            return;
+        }
+
+        CloseBlock(output);
+        _openKind = kind;
+        _openIndex = _nextBlockIndex++;
+
+        var writer = BeginEvent("content_block_start"u8, output);
+        writer.WriteNumber("index"u8, _openIndex);
+        writer.WriteStartObject("content_block"u8);
+        if (kind == InboundBlockKind.Text)
+        {
+            writer.WriteString("type"u8, "text"u8);
+            writer.WriteString("text"u8, ""u8);
+        }
+        else
+        {
+            // Anthropic's SDKs type the signature as a required string; it stays "" unless a signature_delta follows.
+            writer.WriteString("type"u8, "thinking"u8);
+            writer.WriteString("thinking"u8, ""u8);
+            writer.WriteString("signature"u8, ""u8);
+        }
+
+        writer.WriteEndObject();
+        EndEvent(writer, output);
+    }
+
+    private void CloseBlock(IBufferWriter<byte> output)
+    {
+        if (_openKind == InboundBlockKind.None)
+        {
+            return;
+        }
+
+        var writer = BeginEvent("content_block_stop"u8, output);
+        writer.WriteNumber("index"u8, _openIndex);
+        EndEvent(writer, output);
+        _openKind = InboundBlockKind.None;
+    }
+
+    private void WriteDelta(ReadOnlySpan<byte> deltaType, ReadOnlySpan<byte> field, ReadOnlySpan<byte> rawString, IBufferWriter<byte> output) =>
+        WriteDelta(_openIndex, deltaType, field, rawString, output);
+
+    /// <summary>Writes a content_block_delta whose value is copied raw: a JSON string the reader already validated.</summary>
+    private void WriteDelta(int index, ReadOnlySpan<byte> deltaType, ReadOnlySpan<byte> field, ReadOnlySpan<byte> rawString, IBufferWriter<byte> output)
+    {
+        var writer = BeginEvent("content_block_delta"u8, output);
+        writer.WriteNumber("index"u8, index);
+        writer.WriteStartObject("delta"u8);
+        writer.WriteString("type"u8, deltaType);
+        writer.WritePropertyName(field);
+        writer.WriteRawValue(rawString, skipInputValidation: true);
+        writer.WriteEndObject();
+        EndEvent(writer, output);
+    }
+
+    /// <summary>
+    /// Writes <c>event: name\ndata: </c> and opens the event's object with its <c>type</c>, which in Anthropic's
+    /// stream always repeats the event name.
+    /// </summary>
+    private Utf8JsonWriter BeginEvent(ReadOnlySpan<byte> name, IBufferWriter<byte> output)
+    {
+        var writer = BeginFrame(name, output);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, name);
+        return writer;
+    }
+
+    private static void EndEvent(Utf8JsonWriter writer, IBufferWriter<byte> output)
+    {
+        writer.WriteEndObject();
+        EndFrame(writer, output);
+    }
+
+    private Utf8JsonWriter BeginFrame(ReadOnlySpan<byte> name, IBufferWriter<byte> output)
+    {
+        output.Write("event: "u8);
+        output.Write(name);
+        output.Write("\ndata: "u8);
+        if (_writer is null)
+        {
+            _writer = new Utf8JsonWriter(output, JsonOutput.WriterOptions);
+        }
+        else
+        {
+            _writer.Reset(output);
+        }
+
+        return _writer;
+    }
+
+    private static void EndFrame(Utf8JsonWriter writer, IBufferWriter<byte> output)
+    {
+        writer.Flush();
+        output.Write("\n\n"u8);
+    }
+
+    /// <summary>Unescapes a string the chunk reader found (ids and finish reasons: a few per stream).</summary>
+    private static string? DecodeString(ReadOnlySpan<byte> chunk, Range range)
+    {
+        if (!OpenAIChunkReader.IsPresent(range))
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(chunk[range]);
+        reader.Read();
+        return reader.GetString();
+    }
+}

@@ -1,0 +1,72 @@
+namespace Tollgate.Routing;
+
+/// <summary>Evaluates routing rules against a request; see <see cref="RoutingRule"/>.</summary>
+internal static class RoutingRules
+{
+    /// <summary>The first matching rule and the target it picked, or null when no rule matches.</summary>
+    public static (RoutingRule Rule, RouteTarget Target)? Apply(IReadOnlyList<RoutingRule> rules, string model, string? virtualKeyId, string? teamId,
+        IHeaderDictionary headers, Random random)
+    {
+        foreach (var rule in rules)
+        {
+            if (Matches(rule, model, virtualKeyId, teamId, headers))
+            {
+                return (rule, Pick(rule.Targets, random));
+            }
+        }
+
+        return null;
+    }
+
+    public static bool Matches(RoutingRule rule, string model, string? virtualKeyId, string? teamId, IHeaderDictionary headers)
+    {
+        if (rule.Model is not null && !Glob.Matches(rule.Model, model))
+        {
+            return false;
+        }
+
+        if (rule.VirtualKeys is not null && (virtualKeyId is null || !rule.VirtualKeys.Contains(virtualKeyId)))
+        {
+            return false;
+        }
+
+        if (rule.Teams is not null && (teamId is null || !rule.Teams.Contains(teamId)))
+        {
+            return false;
+        }
+
+        if (rule.Headers is not null)
+        {
+            foreach (var (name, value) in rule.Headers)
+            {
+                if (!string.Equals(headers[name].ToString(), value, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static RouteTarget Pick(IReadOnlyList<RouteTarget> targets, Random random)
+    {
+        var total = 0.0;
+        foreach (var target in targets)
+        {
+            total += target.Weight;
+        }
+
+        var pick = random.NextDouble() * total;
+        foreach (var target in targets)
+        {
+            pick -= target.Weight;
+            if (pick < 0)
+            {
+                return target;
+            }
+        }
+
+        return targets[^1];
+    }
+}
