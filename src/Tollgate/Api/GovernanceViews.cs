@@ -13,6 +13,7 @@ internal sealed record VirtualKeyView(
     string? BudgetId,
     string? RateLimitId,
     IReadOnlyList<ProviderAccess> ProviderConfigs,
+    IReadOnlyList<string>? Fallbacks,
     DateTimeOffset? ExpiresAt,
     bool IsActive,
     int? MaxConcurrentRequests,
@@ -23,7 +24,7 @@ internal sealed record VirtualKeyView(
 {
     public static VirtualKeyView From(VirtualKey key, string? value = null) => new(
         key.Id, key.Name, key.Description, key.KeyHint, key.TeamId, key.CustomerId, key.BudgetId, key.RateLimitId,
-        key.ProviderConfigs, key.ExpiresAt, key.IsActive, key.MaxConcurrentRequests, key.CreatedAt, key.PreviousKeyValidUntil,
+        key.ProviderConfigs, key.Fallbacks, key.ExpiresAt, key.IsActive, key.MaxConcurrentRequests, key.CreatedAt, key.PreviousKeyValidUntil,
         key.FromConfigFile, value);
 }
 

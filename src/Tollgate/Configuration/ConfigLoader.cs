@@ -37,7 +37,9 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             var client = ReadClient(root.Object("client"), warnings);
             var providers = ReadProviders(root.Object("providers"), warnings);
             var pricing = ReadPricing(root.Object("pricing"), warnings);
-            var rules = ReadRouting(root.Object("routing"), warnings);
+            var routing = root.Object("routing");
+            var fallbacks = ReadDefaultFallbacks(routing);
+            var rules = ReadRouting(routing, warnings);
             var governance = root.Object("governance") is { } section
                 ? ReadGovernance(section, warnings)
                 : Governance.GovernanceConfig.Empty;
@@ -49,6 +51,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 Providers = providers,
                 Pricing = pricing,
                 RoutingRules = rules,
+                DefaultFallbacks = fallbacks,
                 Governance = governance,
                 Warnings = warnings,
             };
@@ -61,6 +64,22 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
         section.Finish(System.Collections.Frozen.FrozenSet<string>.Empty, warnings);
         Governance.GovernanceValidator.Validate(governance, static (collection, index, field) => $"$.governance.{collection}[{index}].{field}");
         return governance;
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> ReadDefaultFallbacks(JsonObjectReader? routing)
+    {
+        var fallbacks = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (routing?.Object("fallbacks") is not { } reader)
+        {
+            return fallbacks;
+        }
+
+        foreach (var property in reader.Properties())
+        {
+            fallbacks[property.Name] = reader.StringArray(property.Name) ?? [];
+        }
+
+        return fallbacks;
     }
 
     private static List<Routing.RoutingRule> ReadRouting(JsonObjectReader? reader, List<string> warnings)

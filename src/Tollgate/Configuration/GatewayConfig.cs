@@ -21,6 +21,9 @@ public sealed record GatewayConfig
     /// <summary>Conditional routes (<c>routing.rules</c>), evaluated in order before resolving the model.</summary>
     public IReadOnlyList<Routing.RoutingRule> RoutingRules { get; init; } = [];
 
+    /// <summary>Default fallbacks per requested model (<c>routing.fallbacks</c>), used when the request names none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultFallbacks { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>Bifrost fields the file used that Tollgate does not implement yet, by JSON path; logged at start-up.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

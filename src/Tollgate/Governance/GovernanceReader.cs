@@ -183,6 +183,7 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
             BudgetId = reader.String("budget_id"),
             RateLimitId = reader.String("rate_limit_id"),
             ProviderConfigs = access,
+            Fallbacks = reader.StringArray("fallbacks"),
             IsActive = reader.Bool("is_active") ?? true,
             ExpiresAt = ReadTime(reader, "expires_at"),
             MaxConcurrentRequests = reader.Int("max_concurrent_requests", 1, 1_000_000),

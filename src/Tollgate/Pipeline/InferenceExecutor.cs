@@ -77,7 +77,12 @@ internal sealed class InferenceExecutor(
                 context.Response.Headers[GatewayHeaders.RouteRule] = routed.Rule.Name;
             }
 
-            var candidates = sniff.Fallbacks is { Count: > 0 } fallbacks ? [requested, .. fallbacks] : new List<string> { requested };
+            // The request's own fallbacks win; otherwise the virtual key's, otherwise the config's for this model.
+            IReadOnlyList<string>? fallbacks = sniff.Fallbacks is { Count: > 0 } own ? own
+                : virtualKey?.Fallbacks is { Count: > 0 } keyFallbacks ? keyFallbacks
+                : config.Current.DefaultFallbacks.TryGetValue(sniff.Model, out var configured) ? configured
+                : null;
+            var candidates = fallbacks is null ? new List<string> { requested } : [requested, .. fallbacks];
             GatewayError? error = null;
             InferenceCall? last = null;
             for (var index = 0; index < candidates.Count; index++)
@@ -475,7 +480,11 @@ internal sealed class InferenceExecutor(
             call.Operation == InferenceOperation.Completions ? "text_completion" : "chat.completion.chunk",
             "chatcmpl-" + call.RequestId,
             call.Created,
-            call.Model);
+            call.Model)
+        {
+            Health = call.Provider.Health[KeySelector.IndexOf(call.Provider, call.Key)],
+            SentAt = sentAt,
+        };
         var outcome = await StreamRelay.RunAsync(context, stream, call.Provider.Client.CreateStreamTranslator(call), options, timeout).ConfigureAwait(false);
         call.Usage = outcome.Usage;
         call.StreamContentChunks = outcome.ContentChunks;

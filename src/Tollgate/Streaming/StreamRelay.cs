@@ -21,6 +21,7 @@ internal static class StreamRelay
         var output = context.Response.BodyWriter;
         var clientAborted = context.RequestAborted;
         GatewayError? failure = null;
+        var firstEvent = true;
         using var reader = new SseReader(upstream);
         try
         {
@@ -30,6 +31,12 @@ internal static class StreamRelay
                 if (!await reader.ReadAsync(attemptTimeout.Token).ConfigureAwait(false))
                 {
                     break;
+                }
+
+                if (firstEvent)
+                {
+                    firstEvent = false;
+                    options.Health?.FirstToken(System.Diagnostics.Stopwatch.GetElapsedTime(options.SentAt));
                 }
 
                 translator.OnEvent(reader.EventName, reader.Data, output);
@@ -102,7 +109,14 @@ internal sealed record StreamRelayOptions(
     string ChunkObject,
     string FallbackId,
     long Created,
-    string Model);
+    string Model)
+{
+    /// <summary>The key's health, told the time to the first event (time to first token) for adaptive routing.</summary>
+    public Routing.KeyHealth? Health { get; init; }
+
+    /// <summary>Stopwatch timestamp when the upstream request was sent.</summary>
+    public long SentAt { get; init; }
+}
 
 internal sealed record StreamOutcome(TokenUsage Usage, bool Completed, GatewayError? Error, bool ClientGone)
 {

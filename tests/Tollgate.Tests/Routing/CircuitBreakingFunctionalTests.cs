@@ -102,4 +102,35 @@ public sealed class CircuitBreakingFunctionalTests : IAsyncLifetime
         Assert.Contains("the model crashed", (await response.ErrorAsync()).GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("3", response.Headers.GetValues("x-tollgate-attempts").Single());
     }
+
+    [Fact]
+    public async Task RetryAfter_IsWaitedOutBeforeTheRetry()
+    {
+        // Both keys throttled once with Retry-After: 1; the third attempt must come at least a second after the first.
+        _emulator.Faults.Add(new FaultRule { Provider = "openai", Status = 429, RetryAfterSeconds = 1, Times = 2 });
+        var mark = _emulator.Journal.Mark();
+
+        using var response = await _gateway.ChatAsync("openai/gpt-4o-mini", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var attempts = _emulator.Journal.Since(mark);
+        Assert.Equal(3, attempts.Count);
+        Assert.True(attempts[2].Time - attempts[1].Time >= TimeSpan.FromSeconds(0.95), $"retried after {(attempts[2].Time - attempts[1].Time).TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Streams_ReportTimeToFirstToken_InRoutingHealth()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"openai/gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"ttft"}]}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        using var response = await _gateway.Client.SendAsync(request);
+        await response.Content.ReadAsStringAsync();
+        await Task.Delay(1500);  // the monitor folds measurements once a second
+
+        var (_, health) = await _gateway.AdminAsync(HttpMethod.Get, "/api/routing/health");
+
+        Assert.Contains(health.EnumerateArray(), h => h.TryGetProperty("time_to_first_token_ms", out var ttft) && ttft.ValueKind == System.Text.Json.JsonValueKind.Number);
+    }
 }

@@ -26,10 +26,12 @@ public sealed class FallbackFunctionalTests : IAsyncLifetime
                 "openai/gpt-4o-mini": { "input_per_mtok": 1000, "output_per_mtok": 1000 },
                 "anthropic/claude-sonnet-4-5": { "input_per_mtok": 3000, "output_per_mtok": 15000 }
               },
+              "routing": { "fallbacks": { "openai/o3": ["anthropic/claude-sonnet-4-5"] } },
               "governance": {
                 "budgets": [{ "id": "b", "max_limit": 100, "reset_duration": "1d" }],
                 "virtual_keys": [
                   { "id": "vk", "name": "fb", "value": "{{Vk}}", "budget_id": "b" },
+                  { "id": "vk-with-fallbacks", "name": "with-fallbacks", "value": "sk-tg-with-fallbacks-0123456", "fallbacks": ["anthropic/claude-sonnet-4-5"] },
                   { "id": "vk-openai-only", "name": "openai-only", "value": "sk-tg-openai-only-012345678",
                     "provider_configs": [{ "provider": "openai", "allowed_models": ["*"] }] }
                 ]
@@ -131,5 +133,21 @@ public sealed class FallbackFunctionalTests : IAsyncLifetime
         using var response = await ChatAsync(Vk, fallbacks: """[42]""");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task KeyAndConfigDefaults_ApplyWhenTheRequestNamesNoFallbacks()
+    {
+        _emulator.Faults.Add(new FaultRule { Provider = "openai", Status = 500, Times = -1 });
+
+        using var viaKey = await _gateway.ChatAsync("openai/gpt-4o-mini", "sk-tg-with-fallbacks-0123456");
+        using var viaConfig = await _gateway.ChatAsync("openai/o3", Vk);
+        using var none = await _gateway.ChatAsync("openai/gpt-4o-mini", Vk);
+
+        Assert.Equal(HttpStatusCode.OK, viaKey.StatusCode);
+        Assert.Equal("anthropic", viaKey.Headers.GetValues("x-tollgate-provider").Single());
+        Assert.Equal(HttpStatusCode.OK, viaConfig.StatusCode);
+        Assert.Equal("true", viaConfig.Headers.GetValues("x-tollgate-fallback-used").Single());
+        Assert.Equal(HttpStatusCode.InternalServerError, none.StatusCode);
     }
 }

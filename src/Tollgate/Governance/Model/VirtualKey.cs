@@ -34,6 +34,9 @@ public sealed record VirtualKey
     /// <summary>Providers (and models within them) this key may use; empty means every provider and model.</summary>
     public IReadOnlyList<ProviderAccess> ProviderConfigs { get; init; } = [];
 
+    /// <summary>Models to fall back to, in order, when a request with this key names no fallbacks of its own.</summary>
+    public IReadOnlyList<string>? Fallbacks { get; init; }
+
     public DateTimeOffset? ExpiresAt { get; init; }
 
     public bool IsActive { get; init; } = true;
