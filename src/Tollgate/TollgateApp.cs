@@ -81,6 +81,7 @@ public static class TollgateApp
         app.MapOpenApi("/api/openapi.json");
         app.MapHealthApi();
         app.MapInferenceApi();
+        app.MapAnthropicApi();
         app.MapProvidersAdminApi();
         app.MapGovernanceAdminApi();
         app.MapRoutingAdminApi();

@@ -22,9 +22,21 @@ internal static class ErrorResponses
         }
 
         using var buffer = new PooledBufferWriter(512);
-        WriteBody(error, buffer);
+        if (IsAnthropicPath(context))
+        {
+            using var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions);
+            Anthropic.AnthropicInboundResponse.WriteError(error.Status, error.Message, writer);
+        }
+        else
+        {
+            WriteBody(error, buffer);
+        }
+
         await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
+
+    /// <summary>Errors on <c>/anthropic</c> use Anthropic's shape, as its SDKs expect (DESIGN.md, "Errors").</summary>
+    public static bool IsAnthropicPath(HttpContext context) => context.Request.Path.StartsWithSegments("/anthropic");
 
     public static void WriteBody(GatewayError error, System.Buffers.IBufferWriter<byte> output)
     {

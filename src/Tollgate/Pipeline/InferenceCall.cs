@@ -10,6 +10,12 @@ internal sealed class InferenceCall
 
     public required InferenceOperation Operation { get; init; }
 
+    /// <summary>The dialect to answer in (the request was translated to OpenAI's on the way in).</summary>
+    public ClientDialect Dialect { get; init; }
+
+    /// <summary>The model name as the client wrote it, echoed in translated responses.</summary>
+    public string RequestedModel { get; init; } = string.Empty;
+
     /// <summary>The client's body exactly as received.</summary>
     public required ReadOnlyMemory<byte> Body { get; init; }
 

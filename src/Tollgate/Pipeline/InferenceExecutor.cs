@@ -34,7 +34,7 @@ internal sealed class InferenceExecutor(
 
     private const int MaxErrorBodyBytes = 64 * 1024;
 
-    public async Task ExecuteAsync(HttpContext context, InferenceOperation operation)
+    public async Task ExecuteAsync(HttpContext context, InferenceOperation operation, ClientDialect dialect = ClientDialect.OpenAI)
     {
         var startedAt = Stopwatch.GetTimestamp();
         var requestId = GatewayHeaders.EnsureRequestId(context);
@@ -50,6 +50,20 @@ internal sealed class InferenceExecutor(
         {
             await ErrorResponses.WriteAsync(context, readError).ConfigureAwait(false);
             return;
+        }
+
+        if (dialect == ClientDialect.Anthropic)
+        {
+            // Translate the Messages request into the OpenAI dialect the pipeline runs in; answers are translated back.
+            var (translated, translateError) = TranslateAnthropicRequest(body!);
+            body!.Dispose();
+            if (translateError is not null)
+            {
+                await ErrorResponses.WriteAsync(context, translateError).ConfigureAwait(false);
+                return;
+            }
+
+            body = translated;
         }
 
         using (body)
@@ -88,7 +102,7 @@ internal sealed class InferenceExecutor(
             for (var index = 0; index < candidates.Count; index++)
             {
                 context.Response.Headers[GatewayHeaders.FallbackUsed] = index > 0 ? "true" : "false";
-                var (call, candidateError) = await TryCandidateAsync(context, operation, body.WrittenMemory, sniff, requestId, startedAt, virtualKey, candidates[index])
+                var (call, candidateError) = await TryCandidateAsync(context, operation, dialect, body.WrittenMemory, sniff, requestId, startedAt, virtualKey, candidates[index])
                     .ConfigureAwait(false);
                 last = call ?? last;
                 error = candidateError;
@@ -118,10 +132,10 @@ internal sealed class InferenceExecutor(
 
     /// <summary>Routes, admits, forwards and settles one candidate model. The call is null when the model could not be routed.</summary>
     private async Task<(InferenceCall? Call, GatewayError? Error)> TryCandidateAsync(
-        HttpContext context, InferenceOperation operation, ReadOnlyMemory<byte> body, RequestSniff sniff, string requestId, long startedAt,
+        HttpContext context, InferenceOperation operation, ClientDialect dialect, ReadOnlyMemory<byte> body, RequestSniff sniff, string requestId, long startedAt,
         Governance.Model.VirtualKey? virtualKey, string model)
     {
-        var routeError = router.TryResolve(model, out var provider, out var upstreamModel)
+        var routeError = router.TryResolve(model, out var provider, out var upstreamModel, dialect == ClientDialect.Anthropic ? "anthropic" : null)
             ?? provider.Client.CheckSupported(provider, operation);
         if (routeError is not null)
         {
@@ -132,6 +146,8 @@ internal sealed class InferenceExecutor(
         {
             Http = context,
             Operation = operation,
+            Dialect = dialect,
+            RequestedModel = model,
             Body = body,
             Sniff = sniff,
             RequestId = requestId,
@@ -156,6 +172,30 @@ internal sealed class InferenceExecutor(
         }
 
         return (call, call.Error);
+    }
+
+    private static (PooledBufferWriter? Body, GatewayError? Error) TranslateAnthropicRequest(PooledBufferWriter body)
+    {
+        var translated = new PooledBufferWriter(body.WrittenCount + 512);
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(body.WrittenMemory);
+            using var writer = new System.Text.Json.Utf8JsonWriter(translated, JsonOutput.WriterOptions);
+            var error = Api.Anthropic.AnthropicInboundRequest.WriteChatRequest(document.RootElement, writer, out _);
+            writer.Flush();
+            if (error is not null)
+            {
+                translated.Dispose();
+                return (null, GatewayError.BadRequest(error.Message, error.Param));
+            }
+
+            return (translated, null);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            translated.Dispose();
+            return (null, GatewayError.BadRequest("The request body is not valid JSON."));
+        }
     }
 
     /// <summary>Errors another model might not have: upstream failures, throttling, a key or model the upstream refused.</summary>
@@ -442,6 +482,19 @@ internal sealed class InferenceExecutor(
                 payload = upstreamBody.WrittenMemory;
             }
 
+            if (call.Dialect == ClientDialect.Anthropic)
+            {
+                var anthropic = new PooledBufferWriter(payload.Length + 256);
+                using (var writer = new System.Text.Json.Utf8JsonWriter(anthropic, JsonOutput.WriterOptions))
+                {
+                    Api.Anthropic.AnthropicInboundResponse.WriteMessage(payload.Span, call.RequestedModel, writer);
+                }
+
+                transformed?.Dispose();
+                transformed = anthropic;
+                payload = anthropic.WrittenMemory;
+            }
+
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/json";
@@ -484,6 +537,7 @@ internal sealed class InferenceExecutor(
         {
             Health = call.Provider.Health[KeySelector.IndexOf(call.Provider, call.Key)],
             SentAt = sentAt,
+            Anthropic = call.Dialect == ClientDialect.Anthropic ? new Api.Anthropic.AnthropicInboundStream(call.RequestedModel) : null,
         };
         var outcome = await StreamRelay.RunAsync(context, stream, call.Provider.Client.CreateStreamTranslator(call), options, timeout).ConfigureAwait(false);
         call.Usage = outcome.Usage;

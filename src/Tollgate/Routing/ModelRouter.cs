@@ -10,7 +10,8 @@ namespace Tollgate.Routing;
 /// </summary>
 internal sealed class ModelRouter(ProviderRegistry registry, ModelCatalog catalog)
 {
-    public GatewayError? TryResolve(string model, out ProviderRuntime provider, out string upstreamModel)
+    /// <param name="nativeProvider">On a drop-in path (<c>/anthropic</c>), the provider a bare model name means.</param>
+    public GatewayError? TryResolve(string model, out ProviderRuntime provider, out string upstreamModel, string? nativeProvider = null)
     {
         var slash = model.IndexOf('/');
         if (slash > 0 && registry.Providers.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(model.AsSpan(0, slash), out provider!))
@@ -25,6 +26,11 @@ internal sealed class ModelRouter(ProviderRegistry registry, ModelCatalog catalo
         }
 
         upstreamModel = model;
+        if (nativeProvider is not null && slash < 0 && registry.TryGet(nativeProvider, out provider))
+        {
+            return null;
+        }
+
         provider = null!;
         ProviderRuntime? only = null;
         var count = 0;

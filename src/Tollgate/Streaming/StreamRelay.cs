@@ -11,6 +11,25 @@ namespace Tollgate.Streaming;
 /// </summary>
 internal static class StreamRelay
 {
+    /// <summary>Feeds each OpenAI frame (<c>data: {...}\n\n</c>) the translator wrote to the Anthropic stream, then clears the scratch.</summary>
+    private static void ToAnthropic(PooledBufferWriter scratch, Api.Anthropic.AnthropicInboundStream anthropic, IBufferWriter<byte> client)
+    {
+        var frames = scratch.WrittenSpan;
+        while (frames.Length > 0)
+        {
+            var end = frames.IndexOf(SseFrames.EventEnd);
+            var frame = end < 0 ? frames : frames[..end];
+            if (frame.StartsWith(SseFrames.DataPrefix))
+            {
+                anthropic.OnChunk(frame[SseFrames.DataPrefix.Length..], client);
+            }
+
+            frames = end < 0 ? default : frames[(end + SseFrames.EventEnd.Length)..];
+        }
+
+        scratch.Clear();
+    }
+
     public static async Task<StreamOutcome> RunAsync(
         HttpContext context,
         Stream upstream,
@@ -18,7 +37,10 @@ internal static class StreamRelay
         StreamRelayOptions options,
         CancellationTokenSource attemptTimeout)
     {
-        var output = context.Response.BodyWriter;
+        var client = context.Response.BodyWriter;
+        var anthropic = options.Anthropic;
+        using var scratch = anthropic is null ? null : new PooledBufferWriter(4096);
+        IBufferWriter<byte> output = scratch is null ? client : scratch;
         var clientAborted = context.RequestAborted;
         GatewayError? failure = null;
         var firstEvent = true;
@@ -40,14 +62,19 @@ internal static class StreamRelay
                 }
 
                 translator.OnEvent(reader.EventName, reader.Data, output);
+                if (scratch is not null)
+                {
+                    ToAnthropic(scratch, anthropic!, client);
+                }
+
                 if (translator.Error is not null)
                 {
                     break;
                 }
 
-                if (output.UnflushedBytes > 0)
+                if (client.UnflushedBytes > 0)
                 {
-                    var flush = await output.FlushAsync(clientAborted).ConfigureAwait(false);
+                    var flush = await client.FlushAsync(clientAborted).ConfigureAwait(false);
                     if (flush.IsCanceled || flush.IsCompleted)
                     {
                         return new StreamOutcome(translator.Usage, translator.Completed, null, ClientGone: true) { ContentChunks = translator.ContentChunks };
@@ -78,7 +105,26 @@ internal static class StreamRelay
         }
 
         failure ??= translator.Error;
-        if (failure is not null)
+        if (anthropic is not null)
+        {
+            if (failure is not null)
+            {
+                anthropic.Fail(Api.Anthropic.AnthropicInboundResponse.ErrorTypeForStatus(failure.Status), failure.Message, client);
+            }
+            else
+            {
+                if (!translator.UsageChunkWritten && !translator.Usage.IsEmpty)
+                {
+                    // The Anthropic stream carries usage in message_delta: hand it the usage the upstream reported.
+                    var identity = translator.Identity ?? ChunkIdentity.Create(options.FallbackId, options.Created, options.Model);
+                    SseFrames.WriteUsageChunk(identity, options.ChunkObject, translator.Usage, scratch!);
+                    ToAnthropic(scratch!, anthropic, client);
+                }
+
+                anthropic.Complete(client);
+            }
+        }
+        else if (failure is not null)
         {
             SseFrames.WriteError(failure, output);
         }
@@ -88,10 +134,14 @@ internal static class StreamRelay
             SseFrames.WriteUsageChunk(identity, options.ChunkObject, translator.Usage, output);
         }
 
-        output.Write(SseFrames.Done);
+        if (anthropic is null)
+        {
+            output.Write(SseFrames.Done);
+        }
+
         try
         {
-            await output.FlushAsync(clientAborted).ConfigureAwait(false);
+            await client.FlushAsync(clientAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -116,6 +166,9 @@ internal sealed record StreamRelayOptions(
 
     /// <summary>Stopwatch timestamp when the upstream request was sent.</summary>
     public long SentAt { get; init; }
+
+    /// <summary>For Anthropic-dialect clients: turns the OpenAI chunks into Anthropic's event stream.</summary>
+    public Api.Anthropic.AnthropicInboundStream? Anthropic { get; init; }
 }
 
 internal sealed record StreamOutcome(TokenUsage Usage, bool Completed, GatewayError? Error, bool ClientGone)

@@ -327,4 +327,41 @@ public sealed class GovernanceFunctionalTests : IAsyncLifetime
         using var after = await gateway.ChatAsync(Model, VkApp);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
+
+    [Fact]
+    public async Task AnthropicPath_IsGovernedLikeEveryOther()
+    {
+        await using var gateway = await GatewayHost.StartAsync(Config($$"""
+            {
+              "budgets": [{ "id": "b", "max_limit": 10, "reset_duration": "1d" }],
+              "virtual_keys": [{ "id": "vk-app", "name": "app", "value": "{{VkApp}}", "budget_id": "b" }]
+            }
+            """, enforce: true));
+
+        async Task<HttpResponseMessage> SendAsync(string? key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/anthropic/v1/messages")
+            {
+                Content = new StringContent("""{"model":"claude-sonnet-4-5","max_tokens":16,"messages":[{"role":"user","content":"governed"}]}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            if (key is not null)
+            {
+                request.Headers.Add("x-api-key", key);
+            }
+
+            var response = await gateway.Client.SendAsync(request);
+            await response.Content.LoadIntoBufferAsync();
+            return response;
+        }
+
+        using var anonymous = await SendAsync(null);
+        using var governed = await SendAsync(VkApp);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("authentication_error", JsonDocument.Parse(await anonymous.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.OK, governed.StatusCode);
+        var (_, budget) = await gateway.AdminAsync(HttpMethod.Get, "/api/budgets/b");
+        Assert.Equal(governed.CostHeader(), budget.GetProperty("spent_usd").GetDecimal());
+        Assert.True(budget.GetProperty("spent_usd").GetDecimal() > 0);
+    }
 }
