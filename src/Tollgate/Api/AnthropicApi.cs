@@ -17,7 +17,7 @@ internal static class AnthropicApi
     {
         var group = endpoints.MapGroup("/anthropic/v1").WithTags("Anthropic");
         group.MapPost("/messages", (HttpContext context, InferenceExecutor executor) =>
-            executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, ClientDialect.Anthropic));
+            executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, EntryPoint.Anthropic));
         group.MapPost("/messages/count_tokens", CountTokensAsync);
         group.MapGet("/models", ListModelsAsync);
         return endpoints;

@@ -7,15 +7,16 @@ internal static class InferenceApi
 {
     public static IEndpointRouteBuilder MapInferenceApi(this IEndpointRouteBuilder endpoints)
     {
-        foreach (var prefix in new[] { "/v1", "/openai/v1" })
+        // /openai is a drop-in path: a bare model name there means the openai provider (issue 6).
+        foreach (var (prefix, entry) in new[] { ("/v1", EntryPoint.OpenAI), ("/openai/v1", EntryPoint.OpenAIDropIn) })
         {
             var group = endpoints.MapGroup(prefix).WithTags("Inference");
             group.MapPost("/chat/completions", (HttpContext context, InferenceExecutor executor) =>
-                executor.ExecuteAsync(context, InferenceOperation.ChatCompletions));
+                executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, entry));
             group.MapPost("/completions", (HttpContext context, InferenceExecutor executor) =>
-                executor.ExecuteAsync(context, InferenceOperation.Completions));
+                executor.ExecuteAsync(context, InferenceOperation.Completions, entry));
             group.MapPost("/embeddings", (HttpContext context, InferenceExecutor executor) =>
-                executor.ExecuteAsync(context, InferenceOperation.Embeddings));
+                executor.ExecuteAsync(context, InferenceOperation.Embeddings, entry));
             group.MapGet("/models", ModelsEndpoint.ListAsync);
             group.MapGet("/models/{**model}", ModelsEndpoint.GetAsync);
             group.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
@@ -23,6 +24,16 @@ internal static class InferenceApi
                     ErrorTypes.InvalidRequest, "unknown_url")));
         }
 
+        // Databricks drop-in: Databricks SDK and MLflow deployments clients change only the host.
+        var databricks = endpoints.MapGroup("/databricks/serving-endpoints").WithTags("Databricks");
+        databricks.MapPost("/{name}/invocations", (HttpContext context, string name, InferenceExecutor executor) =>
+            executor.ExecuteAsync(context, null, EntryPoint.DatabricksEndpoint(name)));
+        databricks.MapPost("/chat/completions", (HttpContext context, InferenceExecutor executor) =>
+            executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, EntryPoint.Databricks));
+        databricks.MapPost("/completions", (HttpContext context, InferenceExecutor executor) =>
+            executor.ExecuteAsync(context, InferenceOperation.Completions, EntryPoint.Databricks));
+        databricks.MapPost("/embeddings", (HttpContext context, InferenceExecutor executor) =>
+            executor.ExecuteAsync(context, InferenceOperation.Embeddings, EntryPoint.Databricks));
         return endpoints;
     }
 }

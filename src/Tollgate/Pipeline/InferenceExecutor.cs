@@ -34,8 +34,12 @@ internal sealed class InferenceExecutor(
 
     private const int MaxErrorBodyBytes = 64 * 1024;
 
-    public async Task ExecuteAsync(HttpContext context, InferenceOperation operation, ClientDialect dialect = ClientDialect.OpenAI)
+    public Task ExecuteAsync(HttpContext context, InferenceOperation operation) => ExecuteAsync(context, operation, EntryPoint.OpenAI);
+
+    /// <param name="operation">The operation, or null to take it from the body (Databricks invocations).</param>
+    public async Task ExecuteAsync(HttpContext context, InferenceOperation? operation, EntryPoint entry)
     {
+        var dialect = entry.Dialect;
         var startedAt = Stopwatch.GetTimestamp();
         var requestId = GatewayHeaders.EnsureRequestId(context);
         var authError = governance.Authenticate(context, out var virtualKey);
@@ -74,6 +78,18 @@ internal sealed class InferenceExecutor(
                 return;
             }
 
+            if (entry.PathModel is not null)
+            {
+                // The URL names the model (a Databricks serving endpoint); the body's model field, if any, is ignored.
+                sniff.Model = entry.PathModel;
+            }
+
+            var resolvedOperation = operation
+                ?? (sniff.HasMessages ? InferenceOperation.ChatCompletions
+                    : sniff.HasInput ? InferenceOperation.Embeddings
+                    : sniff.HasPrompt ? InferenceOperation.Completions
+                    : InferenceOperation.ChatCompletions);
+
             if (string.IsNullOrEmpty(sniff.Model))
             {
                 await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("You must provide a model parameter.", "model", "missing_model")).ConfigureAwait(false);
@@ -102,7 +118,7 @@ internal sealed class InferenceExecutor(
             for (var index = 0; index < candidates.Count; index++)
             {
                 context.Response.Headers[GatewayHeaders.FallbackUsed] = index > 0 ? "true" : "false";
-                var (call, candidateError) = await TryCandidateAsync(context, operation, dialect, body.WrittenMemory, sniff, requestId, startedAt, virtualKey, candidates[index])
+                var (call, candidateError) = await TryCandidateAsync(context, resolvedOperation, entry, body.WrittenMemory, sniff, requestId, startedAt, virtualKey, candidates[index])
                     .ConfigureAwait(false);
                 last = call ?? last;
                 error = candidateError;
@@ -132,10 +148,10 @@ internal sealed class InferenceExecutor(
 
     /// <summary>Routes, admits, forwards and settles one candidate model. The call is null when the model could not be routed.</summary>
     private async Task<(InferenceCall? Call, GatewayError? Error)> TryCandidateAsync(
-        HttpContext context, InferenceOperation operation, ClientDialect dialect, ReadOnlyMemory<byte> body, RequestSniff sniff, string requestId, long startedAt,
+        HttpContext context, InferenceOperation operation, EntryPoint entry, ReadOnlyMemory<byte> body, RequestSniff sniff, string requestId, long startedAt,
         Governance.Model.VirtualKey? virtualKey, string model)
     {
-        var routeError = router.TryResolve(model, out var provider, out var upstreamModel, dialect == ClientDialect.Anthropic ? "anthropic" : null)
+        var routeError = router.TryResolve(model, out var provider, out var upstreamModel, entry.NativeProvider)
             ?? provider.Client.CheckSupported(provider, operation);
         if (routeError is not null)
         {
@@ -146,7 +162,7 @@ internal sealed class InferenceExecutor(
         {
             Http = context,
             Operation = operation,
-            Dialect = dialect,
+            Dialect = entry.Dialect,
             RequestedModel = model,
             Body = body,
             Sniff = sniff,

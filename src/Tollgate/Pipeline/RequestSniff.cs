@@ -15,5 +15,10 @@ internal struct RequestSniff
 
     /// <summary>Embeddings: the client asked for base64 vectors.</summary>
     public bool WantsBase64;
+
+    /// <summary>Which task the body describes, for endpoints that accept several (Databricks invocations).</summary>
+    public bool HasMessages;
+    public bool HasInput;
+    public bool HasPrompt;
     public bool HasEncodingFormat;
 }

@@ -101,6 +101,9 @@ internal static class RequestSniffer
                 }
                 else
                 {
+                    sniff.HasMessages |= reader.ValueTextEquals("messages"u8);
+                    sniff.HasInput |= reader.ValueTextEquals("input"u8);
+                    sniff.HasPrompt |= reader.ValueTextEquals("prompt"u8);
                     reader.Read();
                     reader.Skip();
                 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Tollgate.Tests.Functional;
 
 namespace Tollgate.Tests.Sdk;
@@ -44,50 +43,17 @@ public sealed class NodeOpenAISdkTests(GatewayFixture fixture)
     [MemberData(nameof(Cases))]
     public async Task Scenario_Passes(string scenario, string model)
     {
-        var directory = SdkNodeDirectory();
-        var start = new ProcessStartInfo("node", [Path.Combine(directory, "run.mjs"), scenario])
+        var environment = new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = directory,
+            ["TOLLGATE_BASE_URL"] = fixture.Gateway.BaseUrl + "/v1",
+            ["TOLLGATE_API_KEY"] = "no-virtual-key",
+            ["TOLLGATE_MODEL"] = model,
         };
-        start.Environment["TOLLGATE_BASE_URL"] = fixture.Gateway.BaseUrl + "/v1";
-        start.Environment["TOLLGATE_API_KEY"] = "no-virtual-key";
-        start.Environment["TOLLGATE_MODEL"] = model;
         if (scenario == "models")
         {
-            start.Environment["TOLLGATE_EXPECT_MODEL"] = model;
+            environment["TOLLGATE_EXPECT_MODEL"] = model;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-
-        Assert.True(process.ExitCode == 0, $"node {scenario} {model} exited {process.ExitCode}\n{await stdout}\n{await stderr}");
-    }
-
-    private static string SdkNodeDirectory()
-    {
-        var configured = Environment.GetEnvironmentVariable("TOLLGATE_SDK_NODE_DIR");
-        var directory = configured ?? FindUpwards(AppContext.BaseDirectory, Path.Combine("tests", "sdk-node"));
-        Assert.True(directory is not null && Directory.Exists(Path.Combine(directory, "node_modules", "openai")),
-            "tests/sdk-node/node_modules is missing: run ./scripts/test.sh (it runs npm ci) or npm ci in tests/sdk-node.");
-        return directory!;
-    }
-
-    private static string? FindUpwards(string start, string relative)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, relative);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
+        await NodeRunner.AssertScenarioPassesAsync("openai", "run.mjs", scenario, model, environment);
     }
 }
