@@ -151,7 +151,7 @@ internal sealed class InferenceExecutor(
         HttpContext context, InferenceOperation operation, EntryPoint entry, ReadOnlyMemory<byte> body, RequestSniff sniff, string requestId, long startedAt,
         Governance.Model.VirtualKey? virtualKey, string model)
     {
-        var routeError = router.TryResolve(model, out var provider, out var upstreamModel, entry.NativeProvider)
+        var routeError = router.TryResolve(model, out var provider, out var upstreamModel, entry.NativeProvider, virtualKey?.ProviderConfigs)
             ?? provider.Client.CheckSupported(provider, operation);
         if (routeError is not null)
         {

@@ -11,7 +11,12 @@ namespace Tollgate.Routing;
 internal sealed class ModelRouter(ProviderRegistry registry, ModelCatalog catalog)
 {
     /// <param name="nativeProvider">On a drop-in path (<c>/anthropic</c>), the provider a bare model name means.</param>
-    public GatewayError? TryResolve(string model, out ProviderRuntime provider, out string upstreamModel, string? nativeProvider = null)
+    /// <param name="access">
+    /// The virtual key's provider list: a bare model name allowed by several of its providers is spread across them by
+    /// their weights (Bifrost's per-key provider weights), e.g. 70% openai, 30% azure.
+    /// </param>
+    public GatewayError? TryResolve(string model, out ProviderRuntime provider, out string upstreamModel, string? nativeProvider = null,
+        IReadOnlyList<Governance.Model.ProviderAccess>? access = null)
     {
         var slash = model.IndexOf('/');
         if (slash > 0 && registry.Providers.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(model.AsSpan(0, slash), out provider!))
@@ -28,6 +33,12 @@ internal sealed class ModelRouter(ProviderRegistry registry, ModelCatalog catalo
         upstreamModel = model;
         if (nativeProvider is not null && slash < 0 && registry.TryGet(nativeProvider, out provider))
         {
+            return null;
+        }
+
+        if (access is { Count: > 0 } && PickByKeyWeights(access, model) is { } weighted)
+        {
+            provider = weighted;
             return null;
         }
 
@@ -61,5 +72,39 @@ internal sealed class ModelRouter(ProviderRegistry registry, ModelCatalog catalo
         }
 
         return GatewayError.ModelNotFound($"The model '{model}' does not exist or is not routable; use 'provider/model' (see GET /v1/models).");
+    }
+
+    private ProviderRuntime? PickByKeyWeights(IReadOnlyList<Governance.Model.ProviderAccess> access, string model)
+    {
+        var total = 0.0;
+        foreach (var entry in access)
+        {
+            if (entry.Weight > 0 && registry.TryGet(entry.Provider, out _) && entry.AllowedModels.Any(p => Glob.Matches(p, model)))
+            {
+                total += entry.Weight;
+            }
+        }
+
+        if (total <= 0)
+        {
+            return null;
+        }
+
+        var pick = Random.Shared.NextDouble() * total;
+        ProviderRuntime? chosen = null;
+        foreach (var entry in access)
+        {
+            if (entry.Weight > 0 && registry.TryGet(entry.Provider, out var candidate) && entry.AllowedModels.Any(p => Glob.Matches(p, model)))
+            {
+                chosen = candidate;
+                pick -= entry.Weight;
+                if (pick < 0)
+                {
+                    break;
+                }
+            }
+        }
+
+        return chosen;
     }
 }

@@ -10,6 +10,7 @@ namespace Tollgate.Tests.Routing;
 public sealed class RoutingRulesFunctionalTests : IAsyncLifetime
 {
     private const string TeamXKey = "sk-tg-team-x-0123456789abc";
+    private const string SplitKey = "sk-tg-split-by-weights-01234";
     private EmulatorHost _emulator = null!;
     private GatewayHost _gateway = null!;
 
@@ -22,7 +23,12 @@ public sealed class RoutingRulesFunctionalTests : IAsyncLifetime
           },
           "governance": {
             "teams": [{ "id": "x", "name": "Team X" }],
-            "virtual_keys": [{ "id": "vk-x", "name": "x", "value": "{{TeamXKey}}", "team_id": "x" }]
+            "virtual_keys": [
+              { "id": "vk-x", "name": "x", "value": "{{TeamXKey}}", "team_id": "x" },
+              { "id": "vk-split", "name": "split", "value": "{{SplitKey}}",
+                "provider_configs": [{ "provider": "openai", "allowed_models": ["gpt-4o*"], "weight": 3 },
+                                     { "provider": "anthropic", "allowed_models": ["*"], "weight": 1 }] }
+            ]
           },
           "routing": { "rules": {{rules}} }
         }
@@ -129,5 +135,21 @@ public sealed class RoutingRulesFunctionalTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<ConfigException>(() => GatewayHost.StartAsync(Config("""[{ "name": "empty", "targets": [] }]""")));
 
         Assert.Equal("$.routing.rules[0].targets", ex.JsonPath);
+    }
+
+    [Fact]
+    public async Task VirtualKeyProviderWeights_SpreadABareModelAcrossProviders()
+    {
+        var providers = new List<string>();
+        for (var i = 0; i < 200; i++)
+        {
+            using var response = await ChatAsync("gpt-4o-mini", SplitKey);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            providers.Add(response.Headers.GetValues("x-tollgate-provider").Single());
+        }
+
+        // Weights 3:1 → 25% anthropic; a 99.9% binomial interval for 200 draws is roughly 30..71.
+        Assert.InRange(providers.Count(p => p == "anthropic"), 30, 71);
+        Assert.All(providers, p => Assert.Contains(p, new[] { "openai", "anthropic" }));
     }
 }

@@ -279,68 +279,11 @@ internal static class AnthropicInboundResponse
                 function.TryGetProperty("arguments"u8, out arguments);
             }
 
-            WriteToolInput(arguments, writer);
+            ToolInputJson.Write(arguments, writer);
             writer.WriteEndObject();
         }
 
         return any;
-    }
-
-    /// <summary>
-    /// OpenAI carries arguments as a JSON string, Anthropic as an object. Models sometimes produce empty or truncated
-    /// arguments (finish_reason "length" mid-call); Anthropic's input is always an object, so anything else becomes {}.
-    /// </summary>
-    private static void WriteToolInput(JsonElement arguments, Utf8JsonWriter writer)
-    {
-        // Some servers send the object itself rather than its serialization.
-        if (arguments.ValueKind == JsonValueKind.Object)
-        {
-            arguments.WriteTo(writer);
-            return;
-        }
-
-        if (arguments.ValueKind == JsonValueKind.String)
-        {
-            byte[]? rented = null;
-            try
-            {
-                var json = JsonStringBytes.Get(arguments, ref rented);
-                if (IsJsonObject(json))
-                {
-                    writer.WriteRawValue(json, skipInputValidation: true);
-                    return;
-                }
-            }
-            finally
-            {
-                JsonStringBytes.Return(rented);
-            }
-        }
-
-        writer.WriteStartObject();
-        writer.WriteEndObject();
-    }
-
-    private static bool IsJsonObject(ReadOnlySpan<byte> json)
-    {
-        // Utf8JsonReader reports invalid JSON only by throwing; invalid arguments are expected input here.
-        try
-        {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            reader.Skip();
-
-            // Anything but whitespace after the object throws.
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     private static void WriteUsage(JsonElement completion, Utf8JsonWriter writer)

@@ -755,68 +755,11 @@ internal static class AnthropicRequestWriter
             name.WriteTo(writer);
             writer.WritePropertyName("input"u8);
             function.TryGetProperty("arguments"u8, out var arguments);
-            WriteToolInput(arguments, writer);
+            ToolInputJson.Write(arguments, writer);
             writer.WriteEndObject();
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// OpenAI carries arguments as a JSON string, Anthropic as an object. Arguments come from a model via the client
-    /// and are sometimes empty or truncated; Anthropic insists on an object, so anything that is not one becomes {}.
-    /// </summary>
-    private static void WriteToolInput(JsonElement arguments, Utf8JsonWriter writer)
-    {
-        // Some clients send the object itself rather than its serialization.
-        if (arguments.ValueKind == JsonValueKind.Object)
-        {
-            arguments.WriteTo(writer);
-            return;
-        }
-
-        if (arguments.ValueKind == JsonValueKind.String)
-        {
-            byte[]? rented = null;
-            try
-            {
-                var json = JsonStringBytes.Get(arguments, ref rented);
-                if (IsJsonObject(json))
-                {
-                    writer.WriteRawValue(json, skipInputValidation: true);
-                    return;
-                }
-            }
-            finally
-            {
-                JsonStringBytes.Return(rented);
-            }
-        }
-
-        writer.WriteStartObject();
-        writer.WriteEndObject();
-    }
-
-    private static bool IsJsonObject(ReadOnlySpan<byte> json)
-    {
-        // Utf8JsonReader reports invalid JSON only by throwing; invalid arguments are expected input here.
-        try
-        {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            reader.Skip();
-
-            // Anything but whitespace after the object throws.
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     private static RequestTranslationError? WriteToolResult(JsonElement message, JsonElement content, int index, Utf8JsonWriter writer)
