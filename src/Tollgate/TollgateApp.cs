@@ -51,6 +51,7 @@ public static class TollgateApp
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<ModelRouter>();
+        services.AddSingleton<RouteHealthRegistry>();
         services.AddSingleton<HealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddSingleton<InferenceExecutor>();

@@ -24,6 +24,7 @@ namespace Tollgate.Pipeline;
 /// </summary>
 internal sealed class InferenceExecutor(
     ModelRouter router,
+    RouteHealthRegistry routes,
     GatewayConfigMonitor config,
     Governance.GovernanceService governance,
     TimeProvider time,
@@ -101,7 +102,7 @@ internal sealed class InferenceExecutor(
             // reached the client.
             var requested = sniff.Model;
             var rules = config.Current.RoutingRules;
-            if (rules.Count > 0 && RoutingRules.Apply(rules, requested, virtualKey?.Id, virtualKey?.TeamId, context.Request.Headers, Random.Shared) is { } routed)
+            if (rules.Count > 0 && RoutingRules.Apply(rules, requested, virtualKey?.Id, virtualKey?.TeamId, context.Request.Headers, Random.Shared, routes.Factor) is { } routed)
             {
                 requested = routed.Target.Model;
                 context.Response.Headers[GatewayHeaders.RouteRule] = routed.Rule.Name;
@@ -310,7 +311,13 @@ internal sealed class InferenceExecutor(
             var latency = outcome.Error is null && call.UpstreamTicks > 0
                 ? Stopwatch.GetElapsedTime(0, call.UpstreamTicks)
                 : Stopwatch.GetElapsedTime(attemptStarted);
-            health.Completed(!keyFailed, probe, latency, time.GetUtcNow(), throttled: outcome.Error?.Status == StatusCodes.Status429TooManyRequests);
+            var throttled = outcome.Error?.Status == StatusCodes.Status429TooManyRequests;
+            health.Completed(!keyFailed, probe, latency, time.GetUtcNow(), throttled);
+            var route = routes.For(provider.Name, call.Model);
+            if (route.TryAcquire(now, out var routeProbe))
+            {
+                route.Completed(!keyFailed, routeProbe, latency, time.GetUtcNow(), throttled);
+            }
             if (outcome.Error is null)
             {
                 return null;

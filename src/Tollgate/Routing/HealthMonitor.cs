@@ -7,7 +7,7 @@ namespace Tollgate.Routing;
 /// Recomputes every key's effective weight once per interval, off the request path: folds the interval's outcomes
 /// into smoothed error rate and latency, then scales each key against the fastest healthy key of its provider.
 /// </summary>
-internal sealed class HealthMonitor(ProviderRegistry registry, TimeProvider time) : BackgroundService
+internal sealed class HealthMonitor(ProviderRegistry registry, RouteHealthRegistry routes, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,6 +30,13 @@ internal sealed class HealthMonitor(ProviderRegistry registry, TimeProvider time
         foreach (var provider in registry.Providers.Values)
         {
             Recompute(provider.Health, now);
+        }
+
+        // Routes serve different models, so their latencies are not comparable: they are scored on errors alone.
+        foreach (var route in routes.All)
+        {
+            route.Fold();
+            route.Reweigh(double.NaN, now);
         }
     }
 

@@ -4,14 +4,15 @@ namespace Tollgate.Routing;
 internal static class RoutingRules
 {
     /// <summary>The first matching rule and the target it picked, or null when no rule matches.</summary>
+    /// <param name="health">Scales each target's weight by its route's health (1 = healthy); null to use weights as written.</param>
     public static (RoutingRule Rule, RouteTarget Target)? Apply(IReadOnlyList<RoutingRule> rules, string model, string? virtualKeyId, string? teamId,
-        IHeaderDictionary headers, Random random)
+        IHeaderDictionary headers, Random random, Func<string, double>? health = null)
     {
         foreach (var rule in rules)
         {
             if (Matches(rule, model, virtualKeyId, teamId, headers))
             {
-                return (rule, Pick(rule.Targets, random));
+                return (rule, Pick(rule.Targets, random, health));
             }
         }
 
@@ -49,18 +50,33 @@ internal static class RoutingRules
         return true;
     }
 
-    private static RouteTarget Pick(IReadOnlyList<RouteTarget> targets, Random random)
+    private static RouteTarget Pick(IReadOnlyList<RouteTarget> targets, Random random, Func<string, double>? health)
     {
+        if (targets.Count == 1)
+        {
+            return targets[0];
+        }
+
         var total = 0.0;
         foreach (var target in targets)
         {
-            total += target.Weight;
+            total += Weight(target, health);
+        }
+
+        if (total <= 0)
+        {
+            // Every target is failing: keep the written split rather than send nothing anywhere.
+            health = null;
+            foreach (var target in targets)
+            {
+                total += target.Weight;
+            }
         }
 
         var pick = random.NextDouble() * total;
         foreach (var target in targets)
         {
-            pick -= target.Weight;
+            pick -= Weight(target, health);
             if (pick < 0)
             {
                 return target;
@@ -69,4 +85,7 @@ internal static class RoutingRules
 
         return targets[^1];
     }
+
+    private static double Weight(RouteTarget target, Func<string, double>? health) =>
+        health is null ? target.Weight : target.Weight * health(target.Model);
 }

@@ -42,6 +42,8 @@ public sealed class RoutingRulesFunctionalTests : IAsyncLifetime
               { "name": "team-x-to-databricks", "model": "gpt-4o", "teams": ["x"],
                 "targets": [{ "model": "databricks/databricks-meta-llama-3-3-70b-instruct" }] },
               { "name": "canary", "headers": { "x-env": "canary" }, "targets": [{ "model": "anthropic/claude-sonnet-4-5" }] },
+              { "name": "drain", "model": "drain-test",
+                "targets": [{ "model": "openai/gpt-4o-mini", "weight": 1 }, { "model": "anthropic/claude-sonnet-4-5", "weight": 1 }] },
               { "name": "split", "model": "split-test",
                 "targets": [{ "model": "openai/gpt-4o-mini", "weight": 90 }, { "model": "anthropic/claude-sonnet-4-5", "weight": 10 }] }
             ]
@@ -151,5 +153,30 @@ public sealed class RoutingRulesFunctionalTests : IAsyncLifetime
         // Weights 3:1 → 25% anthropic; a 99.9% binomial interval for 200 draws is roughly 30..71.
         Assert.InRange(providers.Count(p => p == "anthropic"), 30, 71);
         Assert.All(providers, p => Assert.Contains(p, new[] { "openai", "anthropic" }));
+    }
+
+    [Fact]
+    public async Task WeightedRule_DrainsAFailingTarget_WithinSeconds()
+    {
+        _emulator.Faults.Add(new FaultRule { Provider = "anthropic", Status = 500, Times = -1 });
+
+        // Two seconds of traffic let the once-a-second health recompute see the failures.
+        var until = DateTime.UtcNow.AddSeconds(2.5);
+        while (DateTime.UtcNow < until)
+        {
+            using var warm = await ChatAsync("drain-test");
+        }
+
+        var providers = new List<string>();
+        for (var i = 0; i < 60; i++)
+        {
+            using var response = await ChatAsync("drain-test");
+            providers.Add(response.Headers.GetValues("x-tollgate-provider").Single());
+        }
+
+        Assert.True(providers.Count(p => p == "anthropic") <= 6, $"{providers.Count(p => p == "anthropic")} of 60 still went to the failing target");
+        var (_, routes) = await _gateway.AdminAsync(HttpMethod.Get, "/api/routing/routes");
+        var failing = routes.EnumerateArray().Single(r => r.GetProperty("key").GetString() == "anthropic/claude-sonnet-4-5");
+        Assert.True(failing.GetProperty("effective_weight").GetDouble() < 0.1);
     }
 }
