@@ -263,8 +263,48 @@ async function error({ client, observed }) {
   assert.ok(typeof caught.error.type === 'string' && caught.error.type.length > 0, 'err.error.type');
 }
 
+// The Responses API (translated to chat for chat-only upstreams such as Databricks).
+async function responses({ client, model, observed }) {
+  const res = await client.responses.create({ model, instructions: 'be brief', input: PROMPT });
+  observed.id = res.id;
+  observed.status = res.status;
+  observed.output_text = res.output_text;
+  observed.usage = res.usage;
+
+  assert.equal(res.object, 'response');
+  assert.equal(res.status, 'completed');
+  assert.ok(res.id.startsWith('resp_'), 'id starts with resp_');
+  assert.ok(res.output_text.includes(PROMPT), `output_text should echo "${PROMPT}"`);
+  assert.ok(res.usage?.output_tokens > 0, 'usage.output_tokens > 0');
+
+  // A follow-up that continues the stored conversation.
+  const next = await client.responses.create({ model, previous_response_id: res.id, input: 'and again' });
+  observed.follow_up = next.output_text;
+  assert.ok(next.output_text.includes('and again'), 'the follow-up answers its own input');
+}
+
+async function responsesStream({ client, model, observed }) {
+  const stream = client.responses.stream({ model, input: PROMPT });
+  let text = '';
+  const types = [];
+  stream.on('response.output_text.delta', (event) => { text += event.delta; });
+  stream.on('event', (event) => { types.push(event.type); });
+  const final = await stream.finalResponse();
+  observed.types = [...new Set(types)];
+  observed.text = text;
+  observed.final_status = final.status;
+
+  assert.equal(types[0], 'response.created');
+  assert.equal(types.at(-1), 'response.completed');
+  assert.ok(text.includes(PROMPT), `streamed text should echo "${PROMPT}"`);
+  assert.equal(final.output_text, text, 'finalResponse().output_text equals the streamed deltas');
+  assert.ok(final.usage?.output_tokens > 0, 'final usage.output_tokens > 0');
+}
+
 const SCENARIOS = {
   chat,
+  responses,
+  'responses-stream': responsesStream,
   'chat-stream': chatStream,
   'chat-tools': chatTools,
   'chat-stream-tools': chatStreamTools,

@@ -17,6 +17,8 @@ internal static class InferenceApi
                 executor.ExecuteAsync(context, InferenceOperation.Completions, entry));
             group.MapPost("/embeddings", (HttpContext context, InferenceExecutor executor) =>
                 executor.ExecuteAsync(context, InferenceOperation.Embeddings, entry));
+            group.MapPost("/responses", (HttpContext context, InferenceExecutor executor) =>
+                executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, entry == EntryPoint.OpenAI ? EntryPoint.Responses : EntryPoint.ResponsesDropIn));
             group.MapGet("/models", ModelsEndpoint.ListAsync);
             group.MapGet("/models/{**model}", ModelsEndpoint.GetAsync);
             group.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,

@@ -7,4 +7,7 @@ public enum ClientDialect
 
     /// <summary>Anthropic's Messages API on <c>/anthropic/v1/messages</c>.</summary>
     Anthropic,
+
+    /// <summary>OpenAI's Responses API on <c>/v1/responses</c>, translated to chat for every upstream.</summary>
+    Responses,
 }

@@ -14,6 +14,10 @@ internal sealed record EntryPoint(ClientDialect Dialect, string? NativeProvider,
 
     public static readonly EntryPoint Databricks = new(ClientDialect.OpenAI, "databricks");
 
+    public static readonly EntryPoint Responses = new(ClientDialect.Responses, null);
+
+    public static readonly EntryPoint ResponsesDropIn = new(ClientDialect.Responses, "openai");
+
     /// <summary>Databricks <c>/serving-endpoints/{name}/invocations</c>: the endpoint is the model, the body says the task.</summary>
     public static EntryPoint DatabricksEndpoint(string endpoint) => new(ClientDialect.OpenAI, "databricks", endpoint);
 }

@@ -13,6 +13,9 @@ internal sealed class InferenceCall
     /// <summary>The dialect to answer in (the request was translated to OpenAI's on the way in).</summary>
     public ClientDialect Dialect { get; init; }
 
+    /// <summary>Per-request state of a Responses API call; null for other dialects.</summary>
+    public ResponsesState? Responses { get; init; }
+
     /// <summary>The model name as the client wrote it, echoed in translated responses.</summary>
     public string RequestedModel { get; init; } = string.Empty;
 

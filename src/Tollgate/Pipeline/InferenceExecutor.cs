@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -25,6 +26,7 @@ namespace Tollgate.Pipeline;
 internal sealed class InferenceExecutor(
     ModelRouter router,
     RouteHealthRegistry routes,
+    Storage.IGatewayStore store,
     GatewayConfigMonitor config,
     Governance.GovernanceService governance,
     TimeProvider time,
@@ -57,6 +59,22 @@ internal sealed class InferenceExecutor(
             return;
         }
 
+        ResponsesState? responses = null;
+        if (dialect == ClientDialect.Responses)
+        {
+            // Translate the Responses request (with any stored conversation it continues) into a chat request.
+            var (translated, translateError, state) = TranslateResponsesRequest(body!);
+            body!.Dispose();
+            if (translateError is not null)
+            {
+                await ErrorResponses.WriteAsync(context, translateError).ConfigureAwait(false);
+                return;
+            }
+
+            body = translated;
+            responses = state;
+        }
+
         if (dialect == ClientDialect.Anthropic)
         {
             // Translate the Messages request into the OpenAI dialect the pipeline runs in; answers are translated back.
@@ -71,6 +89,7 @@ internal sealed class InferenceExecutor(
             body = translated;
         }
 
+        using (responses)
         using (body)
         {
             if (!RequestSniffer.TrySniff(body!.WrittenSpan, out var sniff, out var sniffError))
@@ -119,7 +138,7 @@ internal sealed class InferenceExecutor(
             for (var index = 0; index < candidates.Count; index++)
             {
                 context.Response.Headers[GatewayHeaders.FallbackUsed] = index > 0 ? "true" : "false";
-                var (call, candidateError) = await TryCandidateAsync(context, resolvedOperation, entry, body.WrittenMemory, sniff, requestId, startedAt, virtualKey, candidates[index])
+                var (call, candidateError) = await TryCandidateAsync(context, resolvedOperation, entry, responses, body.WrittenMemory, sniff, requestId, startedAt, virtualKey, candidates[index])
                     .ConfigureAwait(false);
                 last = call ?? last;
                 error = candidateError;
@@ -149,7 +168,7 @@ internal sealed class InferenceExecutor(
 
     /// <summary>Routes, admits, forwards and settles one candidate model. The call is null when the model could not be routed.</summary>
     private async Task<(InferenceCall? Call, GatewayError? Error)> TryCandidateAsync(
-        HttpContext context, InferenceOperation operation, EntryPoint entry, ReadOnlyMemory<byte> body, RequestSniff sniff, string requestId, long startedAt,
+        HttpContext context, InferenceOperation operation, EntryPoint entry, ResponsesState? responses, ReadOnlyMemory<byte> body, RequestSniff sniff, string requestId, long startedAt,
         Governance.Model.VirtualKey? virtualKey, string model)
     {
         var routeError = router.TryResolve(model, out var provider, out var upstreamModel, entry.NativeProvider, virtualKey?.ProviderConfigs)
@@ -164,6 +183,7 @@ internal sealed class InferenceExecutor(
             Http = context,
             Operation = operation,
             Dialect = entry.Dialect,
+            Responses = responses,
             RequestedModel = model,
             Body = body,
             Sniff = sniff,
@@ -189,6 +209,50 @@ internal sealed class InferenceExecutor(
         }
 
         return (call, call.Error);
+    }
+
+    /// <summary>How long a stored Responses conversation can be continued with <c>previous_response_id</c> (OpenAI keeps 30 days).</summary>
+    private static readonly TimeSpan ResponseRetention = TimeSpan.FromDays(30);
+
+    private (PooledBufferWriter? Body, GatewayError? Error, ResponsesState? State) TranslateResponsesRequest(PooledBufferWriter body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.WrittenMemory.ToArray());
+        }
+        catch (JsonException)
+        {
+            return (null, GatewayError.BadRequest("The request body is not valid JSON."), null);
+        }
+
+        var translated = new PooledBufferWriter(body.WrittenCount + 1024);
+        var previousId = Api.Responses.ResponsesInboundRequest.ReadPreviousResponseId(document.RootElement);
+        var previous = previousId is null ? null : store.LoadResponse(previousId, time.GetUtcNow());
+        Api.Responses.ResponsesError? error;
+        Api.Responses.ResponsesRequestInfo info;
+        using (var writer = new Utf8JsonWriter(translated, JsonOutput.WriterOptions))
+        {
+            error = Api.Responses.ResponsesInboundRequest.WriteChatRequest(document.RootElement, previous, writer, out info);
+        }
+
+        if (error is not null)
+        {
+            translated.Dispose();
+            document.Dispose();
+            return (null, GatewayError.BadRequest(error.Message, error.Param), null);
+        }
+
+        var chatJson = System.Text.Encoding.UTF8.GetString(translated.WrittenSpan);
+        return (translated, null, new ResponsesState(document, Api.Responses.ResponsesIds.NewResponseId(), info.Store, chatJson));
+    }
+
+    private void StoreConversation(InferenceCall call, string conversationJson)
+    {
+        if (call.Responses is { Store: true } state)
+        {
+            store.SaveResponse(state.ResponseId, conversationJson, time.GetUtcNow() + ResponseRetention);
+        }
     }
 
     private static (PooledBufferWriter? Body, GatewayError? Error) TranslateAnthropicRequest(PooledBufferWriter body)
@@ -505,6 +569,20 @@ internal sealed class InferenceExecutor(
                 payload = upstreamBody.WrittenMemory;
             }
 
+            if (call.Responses is { } responsesState)
+            {
+                var responsesBody = new PooledBufferWriter(payload.Length + 1024);
+                using (var writer = new Utf8JsonWriter(responsesBody, JsonOutput.WriterOptions))
+                {
+                    Api.Responses.ResponsesInboundResponse.WriteResponse(payload.Span, responsesState.ResponseId, call.RequestedModel, responsesState.Request, writer);
+                }
+
+                StoreConversation(call, Api.Responses.ResponsesInboundResponse.ConversationAfter(responsesState.ChatRequestJson, payload.Span));
+                transformed?.Dispose();
+                transformed = responsesBody;
+                payload = responsesBody.WrittenMemory;
+            }
+
             if (call.Dialect == ClientDialect.Anthropic)
             {
                 var anthropic = new PooledBufferWriter(payload.Length + 256);
@@ -534,7 +612,7 @@ internal sealed class InferenceExecutor(
         }
     }
 
-    private static async Task RelayStreamAsync(InferenceCall call, HttpResponseMessage upstream, CancellationTokenSource timeout, long sentAt)
+    private async Task RelayStreamAsync(InferenceCall call, HttpResponseMessage upstream, CancellationTokenSource timeout, long sentAt)
     {
         var context = call.Http;
         var response = context.Response;
@@ -560,11 +638,20 @@ internal sealed class InferenceExecutor(
         {
             Health = call.Provider.Health[KeySelector.IndexOf(call.Provider, call.Key)],
             SentAt = sentAt,
-            Anthropic = call.Dialect == ClientDialect.Anthropic ? new Api.Anthropic.AnthropicInboundStream(call.RequestedModel) : null,
+            Dialect = call.Dialect switch
+            {
+                ClientDialect.Anthropic => new AnthropicDialectStream(new Api.Anthropic.AnthropicInboundStream(call.RequestedModel)),
+                ClientDialect.Responses => new ResponsesDialectStream(new Api.Responses.ResponsesInboundStream(call.Responses!.ResponseId, call.RequestedModel, call.Responses.Request, time)),
+                _ => null,
+            },
         };
         var outcome = await StreamRelay.RunAsync(context, stream, call.Provider.Client.CreateStreamTranslator(call), options, timeout).ConfigureAwait(false);
         call.Usage = outcome.Usage;
         call.StreamContentChunks = outcome.ContentChunks;
+        if (options.Dialect is ResponsesDialectStream responsesStream && outcome.Error is null && !outcome.ClientGone)
+        {
+            StoreConversation(call, responsesStream.Inner.ConversationAfter(call.Responses!.ChatRequestJson));
+        }
     }
 
     private static async Task<PooledBufferWriter> ReadCappedAsync(HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken)

@@ -18,4 +18,10 @@ public interface IGatewayStore
     string? GetSetting(string key);
 
     void SetSetting(string key, string value);
+
+    /// <summary>Keeps a Responses API conversation (chat messages JSON) for <c>previous_response_id</c> until it expires.</summary>
+    void SaveResponse(string id, string conversationJson, DateTimeOffset expiresAt);
+
+    /// <summary>The stored conversation, or null when unknown or expired.</summary>
+    string? LoadResponse(string id, DateTimeOffset now);
 }

@@ -22,6 +22,12 @@ public sealed class PostgresGatewayStore : IGatewayStore
                 key TEXT PRIMARY KEY,
                 value TEXT NOT NULL
             );
+            CREATE TABLE IF NOT EXISTS responses (
+                id TEXT PRIMARY KEY,
+                conversation TEXT NOT NULL,
+                expires_ms BIGINT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS ix_responses_expires ON responses (expires_ms);
             """);
     }
 
@@ -73,5 +79,31 @@ public sealed class PostgresGatewayStore : IGatewayStore
         command.Parameters.AddWithValue("key", key);
         command.Parameters.AddWithValue("value", value);
         command.ExecuteNonQuery();
+    }
+
+    public void SaveResponse(string id, string conversationJson, DateTimeOffset expiresAt)
+    {
+        using (var sweep = _dataSource.CreateCommand("DELETE FROM responses WHERE expires_ms < @now"))
+        {
+            sweep.Parameters.AddWithValue("now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            sweep.ExecuteNonQuery();
+        }
+
+        using var command = _dataSource.CreateCommand("""
+            INSERT INTO responses (id, conversation, expires_ms) VALUES (@id, @conversation, @expires)
+            ON CONFLICT (id) DO UPDATE SET conversation = excluded.conversation, expires_ms = excluded.expires_ms
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("conversation", conversationJson);
+        command.Parameters.AddWithValue("expires", expiresAt.ToUnixTimeMilliseconds());
+        command.ExecuteNonQuery();
+    }
+
+    public string? LoadResponse(string id, DateTimeOffset now)
+    {
+        using var command = _dataSource.CreateCommand("SELECT conversation FROM responses WHERE id = @id AND expires_ms >= @now");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("now", now.ToUnixTimeMilliseconds());
+        return command.ExecuteScalar() as string;
     }
 }

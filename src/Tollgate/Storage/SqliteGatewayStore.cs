@@ -48,6 +48,12 @@ public sealed class SqliteGatewayStore : IGatewayStore
                 key TEXT PRIMARY KEY,
                 value TEXT NOT NULL
             );
+            CREATE TABLE IF NOT EXISTS responses (
+                id TEXT PRIMARY KEY,
+                conversation TEXT NOT NULL,
+                expires_ms INTEGER NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS ix_responses_expires ON responses (expires_ms);
             """;
         command.ExecuteNonQuery();
     }
@@ -107,5 +113,32 @@ public sealed class SqliteGatewayStore : IGatewayStore
         command.Parameters.AddWithValue("$key", key);
         command.Parameters.AddWithValue("$value", value);
         command.ExecuteNonQuery();
+    }
+
+    public void SaveResponse(string id, string conversationJson, DateTimeOffset expiresAt)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        // Expired conversations are swept as new ones arrive; the index keeps that cheap.
+        command.CommandText = """
+            DELETE FROM responses WHERE expires_ms < $now;
+            INSERT INTO responses (id, conversation, expires_ms) VALUES ($id, $conversation, $expires)
+            ON CONFLICT(id) DO UPDATE SET conversation = excluded.conversation, expires_ms = excluded.expires_ms;
+            """;
+        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$conversation", conversationJson);
+        command.Parameters.AddWithValue("$expires", expiresAt.ToUnixTimeMilliseconds());
+        command.ExecuteNonQuery();
+    }
+
+    public string? LoadResponse(string id, DateTimeOffset now)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT conversation FROM responses WHERE id = $id AND expires_ms >= $now";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        return command.ExecuteScalar() as string;
     }
 }

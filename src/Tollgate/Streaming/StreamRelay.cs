@@ -11,8 +11,8 @@ namespace Tollgate.Streaming;
 /// </summary>
 internal static class StreamRelay
 {
-    /// <summary>Feeds each OpenAI frame (<c>data: {...}\n\n</c>) the translator wrote to the Anthropic stream, then clears the scratch.</summary>
-    private static void ToAnthropic(PooledBufferWriter scratch, Api.Anthropic.AnthropicInboundStream anthropic, IBufferWriter<byte> client)
+    /// <summary>Feeds each OpenAI frame (<c>data: {...}\n\n</c>) the translator wrote to the dialect stream, then clears the scratch.</summary>
+    private static void ToDialect(PooledBufferWriter scratch, IDialectStream dialect, IBufferWriter<byte> client)
     {
         var frames = scratch.WrittenSpan;
         while (frames.Length > 0)
@@ -21,7 +21,7 @@ internal static class StreamRelay
             var frame = end < 0 ? frames : frames[..end];
             if (frame.StartsWith(SseFrames.DataPrefix))
             {
-                anthropic.OnChunk(frame[SseFrames.DataPrefix.Length..], client);
+                dialect.OnChunk(frame[SseFrames.DataPrefix.Length..], client);
             }
 
             frames = end < 0 ? default : frames[(end + SseFrames.EventEnd.Length)..];
@@ -38,8 +38,8 @@ internal static class StreamRelay
         CancellationTokenSource attemptTimeout)
     {
         var client = context.Response.BodyWriter;
-        var anthropic = options.Anthropic;
-        using var scratch = anthropic is null ? null : new PooledBufferWriter(4096);
+        var dialect = options.Dialect;
+        using var scratch = dialect is null ? null : new PooledBufferWriter(4096);
         IBufferWriter<byte> output = scratch is null ? client : scratch;
         var clientAborted = context.RequestAborted;
         GatewayError? failure = null;
@@ -64,7 +64,7 @@ internal static class StreamRelay
                 translator.OnEvent(reader.EventName, reader.Data, output);
                 if (scratch is not null)
                 {
-                    ToAnthropic(scratch, anthropic!, client);
+                    ToDialect(scratch, dialect!, client);
                 }
 
                 if (translator.Error is not null)
@@ -105,23 +105,23 @@ internal static class StreamRelay
         }
 
         failure ??= translator.Error;
-        if (anthropic is not null)
+        if (dialect is not null)
         {
             if (failure is not null)
             {
-                anthropic.Fail(Api.Anthropic.AnthropicInboundResponse.ErrorTypeForStatus(failure.Status), failure.Message, client);
+                dialect.Fail(failure, client);
             }
             else
             {
                 if (!translator.UsageChunkWritten && !translator.Usage.IsEmpty)
                 {
-                    // The Anthropic stream carries usage in message_delta: hand it the usage the upstream reported.
+                    // Other dialects carry usage in their closing events: hand them the usage the upstream reported.
                     var identity = translator.Identity ?? ChunkIdentity.Create(options.FallbackId, options.Created, options.Model);
                     SseFrames.WriteUsageChunk(identity, options.ChunkObject, translator.Usage, scratch!);
-                    ToAnthropic(scratch!, anthropic, client);
+                    ToDialect(scratch!, dialect, client);
                 }
 
-                anthropic.Complete(client);
+                dialect.Complete(client);
             }
         }
         else if (failure is not null)
@@ -134,7 +134,7 @@ internal static class StreamRelay
             SseFrames.WriteUsageChunk(identity, options.ChunkObject, translator.Usage, output);
         }
 
-        if (anthropic is null)
+        if (dialect is null)
         {
             output.Write(SseFrames.Done);
         }
@@ -167,8 +167,8 @@ internal sealed record StreamRelayOptions(
     /// <summary>Stopwatch timestamp when the upstream request was sent.</summary>
     public long SentAt { get; init; }
 
-    /// <summary>For Anthropic-dialect clients: turns the OpenAI chunks into Anthropic's event stream.</summary>
-    public Api.Anthropic.AnthropicInboundStream? Anthropic { get; init; }
+    /// <summary>For clients of another dialect (Anthropic, Responses): turns the OpenAI chunks into its event stream.</summary>
+    public IDialectStream? Dialect { get; init; }
 }
 
 internal sealed record StreamOutcome(TokenUsage Usage, bool Completed, GatewayError? Error, bool ClientGone)

@@ -36,6 +36,10 @@ public sealed class NodeOpenAISdkTests(GatewayFixture fixture)
         data.Add("embeddings", "local-vllm/BAAI/bge-small-en");
         data.Add("models", "databricks/databricks-meta-llama-3-3-70b-instruct");
         data.Add("error", "nosuchprovider/x");
+        data.Add("responses", "databricks/databricks-meta-llama-3-3-70b-instruct");
+        data.Add("responses", "anthropic/claude-sonnet-4-5");
+        data.Add("responses-stream", "databricks/databricks-meta-llama-3-3-70b-instruct");
+        data.Add("responses-stream", "local-vllm/meta-llama/Llama-3.1-8B-Instruct");
         return data;
     }
 

@@ -1,0 +1,20 @@
+using System.Text.Json;
+
+namespace Tollgate.Pipeline;
+
+/// <summary>
+/// What a Responses API request needs on the way back: the original request (echoed in the response object), the
+/// response id, whether to store the conversation for <c>previous_response_id</c>, and the chat request it became.
+/// </summary>
+internal sealed class ResponsesState(JsonDocument request, string responseId, bool store, string chatRequestJson) : IDisposable
+{
+    public JsonElement Request => request.RootElement;
+
+    public string ResponseId { get; } = responseId;
+
+    public bool Store { get; } = store;
+
+    public string ChatRequestJson { get; } = chatRequestJson;
+
+    public void Dispose() => request.Dispose();
+}
