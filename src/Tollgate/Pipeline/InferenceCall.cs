@@ -13,6 +13,15 @@ internal sealed class InferenceCall
     /// <summary>The dialect to answer in (the request was translated to OpenAI's on the way in).</summary>
     public ClientDialect Dialect { get; init; }
 
+    /// <summary>The client's body before any dialect translation (for passthrough to a provider of the same dialect).</summary>
+    public ReadOnlyMemory<byte> OriginalBody { get; init; }
+
+    /// <summary>The wire client for this call: the provider's, or a passthrough when client and provider share a dialect.</summary>
+    public ProviderClient Client { get; set; } = null!;
+
+    /// <summary>True when the answer is already in the client's dialect (passthrough): no translation on the way back.</summary>
+    public bool NativeDialect { get; set; }
+
     /// <summary>Per-request state of a Responses API call; null for other dialects.</summary>
     public ResponsesState? Responses { get; init; }
 

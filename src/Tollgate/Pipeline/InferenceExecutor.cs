@@ -75,20 +75,24 @@ internal sealed class InferenceExecutor(
             responses = state;
         }
 
+        PooledBufferWriter? original = null;
         if (dialect == ClientDialect.Anthropic)
         {
             // Translate the Messages request into the OpenAI dialect the pipeline runs in; answers are translated back.
+            // The original stays for a passthrough to an Anthropic provider.
             var (translated, translateError) = TranslateAnthropicRequest(body!);
-            body!.Dispose();
             if (translateError is not null)
             {
+                body!.Dispose();
                 await ErrorResponses.WriteAsync(context, translateError).ConfigureAwait(false);
                 return;
             }
 
+            original = body;
             body = translated;
         }
 
+        using (original)
         using (responses)
         using (body)
         {
@@ -138,7 +142,7 @@ internal sealed class InferenceExecutor(
             for (var index = 0; index < candidates.Count; index++)
             {
                 context.Response.Headers[GatewayHeaders.FallbackUsed] = index > 0 ? "true" : "false";
-                var (call, candidateError) = await TryCandidateAsync(context, resolvedOperation, entry, responses, body.WrittenMemory, sniff, requestId, startedAt, virtualKey, candidates[index])
+                var (call, candidateError) = await TryCandidateAsync(context, resolvedOperation, entry, responses, original?.WrittenMemory ?? default, body.WrittenMemory, sniff, requestId, startedAt, virtualKey, candidates[index])
                     .ConfigureAwait(false);
                 last = call ?? last;
                 error = candidateError;
@@ -168,7 +172,7 @@ internal sealed class InferenceExecutor(
 
     /// <summary>Routes, admits, forwards and settles one candidate model. The call is null when the model could not be routed.</summary>
     private async Task<(InferenceCall? Call, GatewayError? Error)> TryCandidateAsync(
-        HttpContext context, InferenceOperation operation, EntryPoint entry, ResponsesState? responses, ReadOnlyMemory<byte> body, RequestSniff sniff, string requestId, long startedAt,
+        HttpContext context, InferenceOperation operation, EntryPoint entry, ResponsesState? responses, ReadOnlyMemory<byte> originalBody, ReadOnlyMemory<byte> body, RequestSniff sniff, string requestId, long startedAt,
         Governance.Model.VirtualKey? virtualKey, string model)
     {
         var routeError = router.TryResolve(model, out var provider, out var upstreamModel, entry.NativeProvider, virtualKey?.ProviderConfigs)
@@ -184,6 +188,7 @@ internal sealed class InferenceExecutor(
             Operation = operation,
             Dialect = entry.Dialect,
             Responses = responses,
+            OriginalBody = originalBody,
             RequestedModel = model,
             Body = body,
             Sniff = sniff,
@@ -192,6 +197,16 @@ internal sealed class InferenceExecutor(
             Provider = provider,
             Model = upstreamModel,
         };
+        if (entry.Dialect == ClientDialect.Anthropic && provider.Traits.Family == ProviderFamily.Anthropic && !originalBody.IsEmpty)
+        {
+            call.Client = Providers.Anthropic.AnthropicPassthroughClient.Instance;
+            call.NativeDialect = true;
+        }
+        else
+        {
+            call.Client = provider.Client;
+        }
+
         call.Error = governance.Admit(call, virtualKey, out var ticket);
         if (call.Error is not null)
         {
@@ -289,7 +304,7 @@ internal sealed class InferenceExecutor(
         GatewayError? bodyError;
         try
         {
-            bodyError = call.Provider.Client.WriteBody(call, upstreamBody);
+            bodyError = call.Client.WriteBody(call, upstreamBody);
         }
         catch (System.Text.Json.JsonException)
         {
@@ -465,7 +480,7 @@ internal sealed class InferenceExecutor(
         var context = call.Http;
         var provider = call.Provider;
         var network = provider.Config.Network;
-        using var request = new HttpRequestMessage(HttpMethod.Post, provider.Client.BuildUri(call, key))
+        using var request = new HttpRequestMessage(HttpMethod.Post, call.Client.BuildUri(call, key))
         {
             Content = new ReadOnlyMemoryContent(upstreamBody),
         };
@@ -475,7 +490,8 @@ internal sealed class InferenceExecutor(
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        provider.Client.ApplyAuth(request, provider, secret);
+        call.Client.ApplyAuth(request, provider, secret);
+        call.Client.ApplyClientHeaders(request, call);
         if (call.Sniff.Stream)
         {
             request.Headers.Accept.Add(EventStreamAccept);
@@ -546,7 +562,7 @@ internal sealed class InferenceExecutor(
     private async Task WriteJsonResponseAsync(InferenceCall call, PooledBufferWriter upstreamBody)
     {
         var context = call.Http;
-        var client = call.Provider.Client;
+        var client = call.Client;
         PooledBufferWriter? transformed = null;
         try
         {
@@ -583,7 +599,7 @@ internal sealed class InferenceExecutor(
                 payload = responsesBody.WrittenMemory;
             }
 
-            if (call.Dialect == ClientDialect.Anthropic)
+            if (call.Dialect == ClientDialect.Anthropic && !call.NativeDialect)
             {
                 var anthropic = new PooledBufferWriter(payload.Length + 256);
                 using (var writer = new System.Text.Json.Utf8JsonWriter(anthropic, JsonOutput.WriterOptions))
@@ -638,14 +654,15 @@ internal sealed class InferenceExecutor(
         {
             Health = call.Provider.Health[KeySelector.IndexOf(call.Provider, call.Key)],
             SentAt = sentAt,
-            Dialect = call.Dialect switch
+            Native = call.NativeDialect,
+            Dialect = call.NativeDialect ? null : call.Dialect switch
             {
                 ClientDialect.Anthropic => new AnthropicDialectStream(new Api.Anthropic.AnthropicInboundStream(call.RequestedModel)),
                 ClientDialect.Responses => new ResponsesDialectStream(new Api.Responses.ResponsesInboundStream(call.Responses!.ResponseId, call.RequestedModel, call.Responses.Request, time)),
                 _ => null,
             },
         };
-        var outcome = await StreamRelay.RunAsync(context, stream, call.Provider.Client.CreateStreamTranslator(call), options, timeout).ConfigureAwait(false);
+        var outcome = await StreamRelay.RunAsync(context, stream, call.Client.CreateStreamTranslator(call), options, timeout).ConfigureAwait(false);
         call.Usage = outcome.Usage;
         call.StreamContentChunks = outcome.ContentChunks;
         if (options.Dialect is ResponsesDialectStream responsesStream && outcome.Error is null && !outcome.ClientGone)

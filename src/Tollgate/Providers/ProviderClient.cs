@@ -21,6 +21,11 @@ internal abstract class ProviderClient
 
     public abstract void ApplyAuth(HttpRequestMessage request, ProviderRuntime provider, string? secret);
 
+    /// <summary>Headers the client's request carries that the upstream must see (e.g. Anthropic beta flags on passthrough).</summary>
+    public virtual void ApplyClientHeaders(HttpRequestMessage request, InferenceCall call)
+    {
+    }
+
     /// <summary>Whether a non-stream success body must be rewritten (otherwise it is relayed as is).</summary>
     public abstract bool TransformsResponse(InferenceCall call);
 

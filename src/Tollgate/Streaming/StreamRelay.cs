@@ -124,6 +124,21 @@ internal static class StreamRelay
                 dialect.Complete(client);
             }
         }
+        else if (options.Native)
+        {
+            if (failure is not null)
+            {
+                // Anthropic's own mid-stream error event, as its SDKs expect.
+                output.Write("event: error\n"u8);
+                output.Write(SseFrames.DataPrefix);
+                using (var writer = new System.Text.Json.Utf8JsonWriter(output, Api.JsonOutput.WriterOptions))
+                {
+                    Api.Anthropic.AnthropicInboundResponse.WriteError(failure.Status, failure.Message, writer);
+                }
+
+                output.Write(SseFrames.EventEnd);
+            }
+        }
         else if (failure is not null)
         {
             SseFrames.WriteError(failure, output);
@@ -134,7 +149,7 @@ internal static class StreamRelay
             SseFrames.WriteUsageChunk(identity, options.ChunkObject, translator.Usage, output);
         }
 
-        if (dialect is null)
+        if (dialect is null && !options.Native)
         {
             output.Write(SseFrames.Done);
         }
@@ -166,6 +181,9 @@ internal sealed record StreamRelayOptions(
 
     /// <summary>Stopwatch timestamp when the upstream request was sent.</summary>
     public long SentAt { get; init; }
+
+    /// <summary>The upstream already speaks the client's dialect (passthrough): relay as is, no OpenAI epilogue.</summary>
+    public bool Native { get; init; }
 
     /// <summary>For clients of another dialect (Anthropic, Responses): turns the OpenAI chunks into its event stream.</summary>
     public IDialectStream? Dialect { get; init; }

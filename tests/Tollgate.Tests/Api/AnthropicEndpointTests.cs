@@ -33,7 +33,8 @@ public sealed class AnthropicEndpointTests(GatewayFixture fixture)
         var root = JsonDocument.Parse(body).RootElement;
         Assert.Equal("message", root.GetProperty("type").GetString());
         Assert.Equal("assistant", root.GetProperty("role").GetString());
-        Assert.Equal(model, root.GetProperty("model").GetString());
+        // Translated answers echo the requested name; a passthrough to Anthropic returns Anthropic's own.
+        Assert.EndsWith(model[(model.IndexOf('/') + 1)..], root.GetProperty("model").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("msg_", root.GetProperty("id").GetString(), StringComparison.Ordinal);
         Assert.Contains("hello anthropic path", root.GetProperty("content")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal("end_turn", root.GetProperty("stop_reason").GetString());
@@ -104,5 +105,28 @@ public sealed class AnthropicEndpointTests(GatewayFixture fixture)
         var list = JsonDocument.Parse(await models.Content.ReadAsStringAsync()).RootElement;
         Assert.Contains(list.GetProperty("data").EnumerateArray(), m => m.GetProperty("id").GetString() == "anthropic/claude-sonnet-4-5");
         Assert.False(list.GetProperty("has_more").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Messages_ToAnthropic_ArePassedThroughUntranslated()
+    {
+        var mark = fixture.Emulator.Journal.Mark();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/anthropic/v1/messages")
+        {
+            Content = Json("""{"model":"claude-sonnet-4-5","max_tokens":32,"system":[{"type":"text","text":"long shared prompt","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":"cache me"}]}"""),
+        };
+        request.Headers.Add("x-api-key", "no-virtual-key");
+        request.Headers.Add("anthropic-version", "2023-06-01");
+        request.Headers.Add("anthropic-beta", "prompt-caching-2024-07-31");
+
+        using var response = await fixture.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var upstream = fixture.Emulator.Journal.Since(mark).Single(e => e.Provider == "anthropic");
+        Assert.Contains("\"cache_control\"", upstream.Body, StringComparison.Ordinal);
+        Assert.Equal("prompt-caching-2024-07-31", upstream.Headers["anthropic-beta"]);
+        Assert.Equal(GatewayFixture.AnthropicKey, upstream.Credential);
+        var usage = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("usage");
+        Assert.Equal(5, usage.GetProperty("cache_read_input_tokens").GetInt32());
     }
 }

@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.Text.Json;
+using Tollgate.Configuration;
+using Tollgate.Pipeline;
+using Tollgate.Streaming;
+
+namespace Tollgate.Providers.Anthropic;
+
+/// <summary>
+/// Anthropic Messages clients talking to an Anthropic provider: the body goes upstream as sent (only <c>model</c>
+/// rewritten) and the answer comes back byte for byte, so nothing is lost in translation (cache_control, thinking
+/// signatures, citations, beta features). Usage is read on the way for governance.
+/// </summary>
+internal sealed class AnthropicPassthroughClient : ProviderClient
+{
+    public static readonly AnthropicPassthroughClient Instance = new();
+
+    public override GatewayError? WriteBody(InferenceCall call, IBufferWriter<byte> output)
+    {
+        // The original Messages body (before the inbound translation) is what Anthropic expects.
+        BodyRewriter.Rewrite(call.OriginalBody.Span, new BodyRewrite { Model = call.Model }, output);
+        return null;
+    }
+
+    public override Uri BuildUri(InferenceCall call, ProviderKeyConfig? key) => AnthropicClient.Instance.BuildUri(call, key);
+
+    public override void ApplyAuth(HttpRequestMessage request, ProviderRuntime provider, string? secret) =>
+        AnthropicClient.Instance.ApplyAuth(request, provider, secret);
+
+    public override void ApplyClientHeaders(HttpRequestMessage request, InferenceCall call)
+    {
+        // The client's API version and beta flags decide the upstream behaviour it expects.
+        var headers = call.Http.Request.Headers;
+        if (headers["anthropic-version"].ToString() is { Length: > 0 } version)
+        {
+            request.Headers.Remove("anthropic-version");
+            request.Headers.TryAddWithoutValidation("anthropic-version", version);
+        }
+
+        if (headers["anthropic-beta"].ToString() is { Length: > 0 } beta)
+        {
+            request.Headers.TryAddWithoutValidation("anthropic-beta", beta);
+        }
+    }
+
+    public override bool TransformsResponse(InferenceCall call) => true;
+
+    public override TokenUsage WriteResponse(InferenceCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output)
+    {
+        output.Write(upstreamBody);
+        try
+        {
+            using var document = JsonDocument.Parse(upstreamBody.ToArray());
+            return document.RootElement.TryGetProperty("usage"u8, out var usage) ? ReadUsage(usage, default) : default;
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+
+    public override IStreamTranslator CreateStreamTranslator(InferenceCall call) => new PassthroughStream();
+
+    /// <summary>Anthropic usage: input excludes cache reads and writes; TokenUsage's prompt count includes them.</summary>
+    private static TokenUsage ReadUsage(JsonElement usage, TokenUsage known)
+    {
+        int Read(string name, int fallback) => usage.TryGetProperty(name, out var value) && value.TryGetInt32(out var n) ? n : fallback;
+        var cacheRead = Read("cache_read_input_tokens", known.CachedTokens);
+        var cacheWrite = Read("cache_creation_input_tokens", known.CacheWriteTokens);
+        var input = usage.TryGetProperty("input_tokens", out var i) && i.TryGetInt32(out var inputTokens)
+            ? inputTokens + cacheRead + cacheWrite
+            : known.PromptTokens;
+        return new TokenUsage(input, Read("output_tokens", known.CompletionTokens), cacheRead, cacheWrite);
+    }
+
+    /// <summary>Relays Anthropic events unchanged, keeping the usage from message_start and message_delta.</summary>
+    private sealed class PassthroughStream : IStreamTranslator
+    {
+        public TokenUsage Usage { get; private set; }
+
+        public bool Completed { get; private set; }
+
+        public bool UsageChunkWritten => true;
+
+        public GatewayError? Error => null;
+
+        public Pipeline.ChunkIdentity? Identity => null;
+
+        public int ContentChunks { get; private set; }
+
+        public void OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+        {
+            if (eventName.Length > 0)
+            {
+                output.Write("event: "u8);
+                output.Write(eventName);
+                output.Write("\n"u8);
+            }
+
+            SseFrames.WriteData(data, output);
+            if (eventName.SequenceEqual("message_stop"u8))
+            {
+                Completed = true;
+            }
+            else if (eventName.SequenceEqual("content_block_delta"u8))
+            {
+                ContentChunks++;
+            }
+            else if (eventName.SequenceEqual("message_start"u8) || eventName.SequenceEqual("message_delta"u8))
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(data.ToArray());
+                    var root = document.RootElement;
+                    var usage = root.TryGetProperty("message"u8, out var message) ? message.GetProperty("usage"u8) : root.GetProperty("usage"u8);
+                    Usage = ReadUsage(usage, Usage);
+                }
+                catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+                {
+                    // An event without usage: keep what is known.
+                }
+            }
+        }
+    }
+}
