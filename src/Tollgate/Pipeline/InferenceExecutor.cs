@@ -226,9 +226,6 @@ internal sealed class InferenceExecutor(
         return (call, call.Error);
     }
 
-    /// <summary>How long a stored Responses conversation can be continued with <c>previous_response_id</c> (OpenAI keeps 30 days).</summary>
-    private static readonly TimeSpan ResponseRetention = TimeSpan.FromDays(30);
-
     private (PooledBufferWriter? Body, GatewayError? Error, ResponsesState? State) TranslateResponsesRequest(PooledBufferWriter body)
     {
         JsonDocument document;
@@ -264,9 +261,10 @@ internal sealed class InferenceExecutor(
 
     private void StoreConversation(InferenceCall call, string conversationJson)
     {
-        if (call.Responses is { Store: true } state)
+        var retentionDays = config.Current.Client.ResponseRetentionDays;
+        if (call.Responses is { Store: true } state && retentionDays > 0)
         {
-            store.SaveResponse(state.ResponseId, conversationJson, time.GetUtcNow() + ResponseRetention);
+            store.SaveResponse(state.ResponseId, conversationJson, time.GetUtcNow().AddDays(retentionDays));
         }
     }
 
