@@ -137,13 +137,14 @@ internal sealed class InferenceExecutor(
                 : config.Current.DefaultFallbacks.TryGetValue(sniff.Model, out var configured) ? configured
                 : null;
             var candidates = fallbacks is null ? new List<string> { requested } : [requested, .. fallbacks];
+            var request = new InferenceRequest(context, resolvedOperation, entry, sniff, body.WrittenMemory, original?.WrittenMemory ?? default,
+                responses, virtualKey, requestId, startedAt);
             GatewayError? error = null;
             InferenceCall? last = null;
             for (var index = 0; index < candidates.Count; index++)
             {
                 context.Response.Headers[GatewayHeaders.FallbackUsed] = index > 0 ? "true" : "false";
-                var (call, candidateError) = await TryCandidateAsync(context, resolvedOperation, entry, responses, original?.WrittenMemory ?? default, body.WrittenMemory, sniff, requestId, startedAt, virtualKey, candidates[index])
-                    .ConfigureAwait(false);
+                var (call, candidateError) = await TryCandidateAsync(request, candidates[index]).ConfigureAwait(false);
                 last = call ?? last;
                 error = candidateError;
                 if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested || !WorthAFallback(error))
@@ -171,12 +172,11 @@ internal sealed class InferenceExecutor(
     }
 
     /// <summary>Routes, admits, forwards and settles one candidate model. The call is null when the model could not be routed.</summary>
-    private async Task<(InferenceCall? Call, GatewayError? Error)> TryCandidateAsync(
-        HttpContext context, InferenceOperation operation, EntryPoint entry, ResponsesState? responses, ReadOnlyMemory<byte> originalBody, ReadOnlyMemory<byte> body, RequestSniff sniff, string requestId, long startedAt,
-        Governance.Model.VirtualKey? virtualKey, string model)
+    private async Task<(InferenceCall? Call, GatewayError? Error)> TryCandidateAsync(InferenceRequest request, string model)
     {
-        var routeError = router.TryResolve(model, out var provider, out var upstreamModel, entry.NativeProvider, virtualKey?.ProviderConfigs)
-            ?? provider.Client.CheckSupported(provider, operation);
+        var entry = request.Entry;
+        var routeError = router.TryResolve(model, out var provider, out var upstreamModel, entry.NativeProvider, request.VirtualKey?.ProviderConfigs)
+            ?? provider.Client.CheckSupported(provider, request.Operation);
         if (routeError is not null)
         {
             return (null, routeError);
@@ -184,20 +184,20 @@ internal sealed class InferenceExecutor(
 
         var call = new InferenceCall
         {
-            Http = context,
-            Operation = operation,
+            Http = request.Http,
+            Operation = request.Operation,
             Dialect = entry.Dialect,
-            Responses = responses,
-            OriginalBody = originalBody,
+            Responses = request.Responses,
+            OriginalBody = request.OriginalBody,
             RequestedModel = model,
-            Body = body,
-            Sniff = sniff,
-            RequestId = requestId,
-            StartedAt = startedAt,
+            Body = request.Body,
+            Sniff = request.Sniff,
+            RequestId = request.RequestId,
+            StartedAt = request.StartedAt,
             Provider = provider,
             Model = upstreamModel,
         };
-        if (entry.Dialect == ClientDialect.Anthropic && provider.Traits.Family == ProviderFamily.Anthropic && !originalBody.IsEmpty)
+        if (entry.Dialect == ClientDialect.Anthropic && provider.Traits.Family == ProviderFamily.Anthropic && !request.OriginalBody.IsEmpty)
         {
             call.Client = Providers.Anthropic.AnthropicPassthroughClient.Instance;
             call.NativeDialect = true;
@@ -207,7 +207,7 @@ internal sealed class InferenceExecutor(
             call.Client = provider.Client;
         }
 
-        call.Error = governance.Admit(call, virtualKey, out var ticket);
+        call.Error = governance.Admit(call, request.VirtualKey, out var ticket);
         if (call.Error is not null)
         {
             return (call, call.Error);
