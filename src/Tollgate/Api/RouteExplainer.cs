@@ -10,7 +10,7 @@ namespace Tollgate.Api;
 
 /// <summary>
 /// <c>POST /api/route/explain</c>: what a request would be routed to and why, without sending it. Body:
-/// <c>{"model", "virtual_key_id"?, "headers"?: {name: value}, "fallbacks"?: [...]}</c>.
+/// <c>{"model", "virtual_key_id"?, "headers"?: {name: value}, "metadata"?: {key: value}, "fallbacks"?: [...]}</c>.
 /// </summary>
 internal static class RouteExplainer
 {
@@ -54,8 +54,15 @@ internal static class RouteExplainer
                 }
             }
 
+            Dictionary<string, string>? metadata = null;
+            if (root.TryGetProperty("metadata", out var metadataElement) && metadataElement.ValueKind == JsonValueKind.Object)
+            {
+                metadata = metadataElement.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String)
+                    .ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+            }
+
             var now = time.GetUtcNow();
-            var rule = config.Current.RoutingRules.FirstOrDefault(r => RoutingRules.Matches(r, model, key?.Id, key?.TeamId, headers));
+            var rule = config.Current.RoutingRules.FirstOrDefault(r => RoutingRules.Matches(r, model, key?.Id, key?.TeamId, headers, metadata));
             var primary = rule is null
                 ? [new RouteTarget(model, 1)]
                 : rule.Targets;

@@ -111,6 +111,17 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 }
             }
 
+            Dictionary<string, string>? metadata = null;
+            if (rule.Object("metadata") is { } metadataReader)
+            {
+                metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var entry in metadataReader.Properties())
+                {
+                    metadataReader.Ignore(entry.Name);
+                    metadata[entry.Name] = metadataReader.RequiredString(entry.Name);
+                }
+            }
+
             var targets = new List<Routing.RouteTarget>();
             foreach (var (targetElement, targetPath) in rule.Array("targets"))
             {
@@ -131,6 +142,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 VirtualKeys = rule.StringArray("virtual_keys"),
                 Teams = rule.StringArray("teams"),
                 Headers = headers,
+                Metadata = metadata,
                 Targets = targets,
             });
             rule.Finish(System.Collections.Frozen.FrozenSet<string>.Empty, warnings);
@@ -356,6 +368,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             RequestTimeout = Seconds(reader.Number("default_request_timeout_in_seconds", 0.001, 86_400)) ?? defaults.RequestTimeout,
             StreamIdleTimeout = Seconds(reader.Number("stream_idle_timeout_in_seconds", 0.001, 86_400)) ?? defaults.StreamIdleTimeout,
             ConnectTimeout = Seconds(reader.Number("connect_timeout_in_seconds", 0.001, 600)) ?? defaults.ConnectTimeout,
+            StreamTotalTimeout = Seconds(reader.Number("stream_total_timeout_in_seconds", 0.001, 86_400)),
             MaxRetries = reader.Int("max_retries", 0, 20) ?? defaults.MaxRetries,
             RetryBackoffInitial = Millis(reader.Number("retry_backoff_initial", 0, 600_000)) ?? defaults.RetryBackoffInitial,
             RetryBackoffMax = Millis(reader.Number("retry_backoff_max", 0, 600_000)) ?? defaults.RetryBackoffMax,

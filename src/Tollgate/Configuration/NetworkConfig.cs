@@ -9,6 +9,9 @@ public sealed record NetworkConfig
     /// <summary>Streams: the longest silence allowed between two upstream events.</summary>
     public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Streams: the longest a whole stream may last; null for no limit (long generations are legitimate).</summary>
+    public TimeSpan? StreamTotalTimeout { get; init; }
+
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public int MaxRetries { get; init; }

@@ -125,7 +125,7 @@ internal sealed class InferenceExecutor(
             // reached the client.
             var requested = sniff.Model;
             var rules = config.Current.RoutingRules;
-            if (rules.Count > 0 && RoutingRules.Apply(rules, requested, virtualKey?.Id, virtualKey?.TeamId, context.Request.Headers, Random.Shared, routes.Factor) is { } routed)
+            if (rules.Count > 0 && RoutingRules.Apply(rules, requested, virtualKey?.Id, virtualKey?.TeamId, context.Request.Headers, sniff.Metadata, Random.Shared, routes.Factor) is { } routed)
             {
                 requested = routed.Target.Model;
                 context.Response.Headers[GatewayHeaders.RouteRule] = routed.Rule.Name;
@@ -652,6 +652,7 @@ internal sealed class InferenceExecutor(
         {
             Health = call.Provider.Health[KeySelector.IndexOf(call.Provider, call.Key)],
             SentAt = sentAt,
+            TotalTimeout = call.Provider.Config.Network.StreamTotalTimeout,
             Native = call.NativeDialect,
             Dialect = call.NativeDialect ? null : call.Dialect switch
             {

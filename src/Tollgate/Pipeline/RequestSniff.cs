@@ -16,6 +16,9 @@ internal struct RequestSniff
     /// <summary>Embeddings: the client asked for base64 vectors.</summary>
     public bool WantsBase64;
 
+    /// <summary>The body's <c>metadata</c> string values (for routing rules); null when absent.</summary>
+    public Dictionary<string, string>? Metadata;
+
     /// <summary>Which task the body describes, for endpoints that accept several (Databricks invocations).</summary>
     public bool HasMessages;
     public bool HasInput;

@@ -99,6 +99,29 @@ internal static class RequestSniffer
                         return false;
                     }
                 }
+                else if (reader.ValueTextEquals("metadata"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var key = reader.GetString()!;
+                        reader.Read();
+                        if (reader.TokenType == JsonTokenType.String)
+                        {
+                            (sniff.Metadata ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = reader.GetString()!;
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
                 else
                 {
                     sniff.HasMessages |= reader.ValueTextEquals("messages"u8);

@@ -46,9 +46,10 @@ internal sealed class HealthMonitor(ProviderRegistry registry, RouteHealthRegist
         foreach (var key in keys)
         {
             key.Fold();
-            if (key.State != CircuitState.Open && !double.IsNaN(key.LatencyMs) && (double.IsNaN(best) || key.LatencyMs < best))
+            var latency = key.ScoreLatencyMs;
+            if (key.State != CircuitState.Open && !double.IsNaN(latency) && (double.IsNaN(best) || latency < best))
             {
-                best = key.LatencyMs;
+                best = latency;
             }
         }
 

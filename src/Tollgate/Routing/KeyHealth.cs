@@ -56,6 +56,9 @@ internal sealed class KeyHealth
 
     public DateTimeOffset? OpenUntil => _state == CircuitState.Open ? _openUntil : null;
 
+    /// <summary>The latency the score compares: time to first token when streams measured it, else time to headers.</summary>
+    public double ScoreLatencyMs => double.IsNaN(TimeToFirstTokenMs) ? LatencyMs : Math.Max(TimeToFirstTokenMs, double.IsNaN(LatencyMs) ? 0 : LatencyMs);
+
     /// <summary>Whether a request may use this key now, without claiming anything (selection looks, then acquires).</summary>
     public bool IsAvailable(DateTimeOffset now) => _state switch
     {
@@ -215,7 +218,7 @@ internal sealed class KeyHealth
 
     /// <summary>
     /// Sets the effective weight from health: configured × (1 − error rate)² × min(1, best peer latency ÷ own
-    /// latency), never below <see cref="HealthOptions.MinimumShare"/> of the configured weight while closed, 0 while
+    /// latency, where latency is time to first token for streams and time to headers otherwise), never below <see cref="HealthOptions.MinimumShare"/> of the configured weight while closed, 0 while
     /// open. Drops apply at once; rises close a quarter of the gap per interval.
     /// </summary>
     public void Reweigh(double bestPeerLatencyMs, DateTimeOffset now)
@@ -227,9 +230,10 @@ internal sealed class KeyHealth
         }
 
         var success = 1 - ErrorRate;
-        var latencyFactor = double.IsNaN(LatencyMs) || double.IsNaN(bestPeerLatencyMs) || LatencyMs <= 0
+        var own = ScoreLatencyMs;
+        var latencyFactor = double.IsNaN(own) || double.IsNaN(bestPeerLatencyMs) || own <= 0
             ? 1
-            : Math.Clamp(bestPeerLatencyMs / LatencyMs, 0, 1);
+            : Math.Clamp(bestPeerLatencyMs / own, 0, 1);
         var target = ConfiguredWeight * Math.Max(_options.MinimumShare, success * success * latencyFactor);
         var current = EffectiveWeight;
         var next = target <= current || current <= 0 ? (current <= 0 ? target * _options.RecoveryRate : target) : current + ((target - current) * _options.RecoveryRate);

@@ -20,6 +20,9 @@ public sealed record RoutingRule
     /// <summary>Request headers that must have these exact values (names case-insensitive).</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
+    /// <summary>Entries the request body's <c>metadata</c> object must have with these exact string values.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
     public required IReadOnlyList<RouteTarget> Targets { get; init; }
 }
 

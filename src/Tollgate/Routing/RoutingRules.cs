@@ -6,11 +6,11 @@ internal static class RoutingRules
     /// <summary>The first matching rule and the target it picked, or null when no rule matches.</summary>
     /// <param name="health">Scales each target's weight by its route's health (1 = healthy); null to use weights as written.</param>
     public static (RoutingRule Rule, RouteTarget Target)? Apply(IReadOnlyList<RoutingRule> rules, string model, string? virtualKeyId, string? teamId,
-        IHeaderDictionary headers, Random random, Func<string, double>? health = null)
+        IHeaderDictionary headers, IReadOnlyDictionary<string, string>? metadata, Random random, Func<string, double>? health = null)
     {
         foreach (var rule in rules)
         {
-            if (Matches(rule, model, virtualKeyId, teamId, headers))
+            if (Matches(rule, model, virtualKeyId, teamId, headers, metadata))
             {
                 return (rule, Pick(rule.Targets, random, health));
             }
@@ -19,7 +19,8 @@ internal static class RoutingRules
         return null;
     }
 
-    public static bool Matches(RoutingRule rule, string model, string? virtualKeyId, string? teamId, IHeaderDictionary headers)
+    public static bool Matches(RoutingRule rule, string model, string? virtualKeyId, string? teamId, IHeaderDictionary headers,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         if (rule.Model is not null && !Glob.Matches(rule.Model, model))
         {
@@ -41,6 +42,17 @@ internal static class RoutingRules
             foreach (var (name, value) in rule.Headers)
             {
                 if (!string.Equals(headers[name].ToString(), value, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+        }
+
+        if (rule.Metadata is not null)
+        {
+            foreach (var (key, value) in rule.Metadata)
+            {
+                if (metadata is null || !metadata.TryGetValue(key, out var actual) || !string.Equals(actual, value, StringComparison.Ordinal))
                 {
                     return false;
                 }

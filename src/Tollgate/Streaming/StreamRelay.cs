@@ -49,7 +49,19 @@ internal static class StreamRelay
         {
             while (true)
             {
-                attemptTimeout.CancelAfter(options.IdleTimeout);
+                var wait = options.IdleTimeout;
+                if (options.TotalTimeout is { } total)
+                {
+                    var remaining = total - System.Diagnostics.Stopwatch.GetElapsedTime(options.SentAt);
+                    if (remaining <= TimeSpan.Zero)
+                    {
+                        throw new OperationCanceledException();
+                    }
+
+                    wait = remaining < wait ? remaining : wait;
+                }
+
+                attemptTimeout.CancelAfter(wait);
                 if (!await reader.ReadAsync(attemptTimeout.Token).ConfigureAwait(false))
                 {
                     break;
@@ -93,8 +105,11 @@ internal static class StreamRelay
         }
         catch (OperationCanceledException)
         {
+            var overTotal = options.TotalTimeout is { } total && System.Diagnostics.Stopwatch.GetElapsedTime(options.SentAt) >= total;
             failure = new GatewayError(StatusCodes.Status504GatewayTimeout,
-                $"Upstream provider '{options.Provider}' sent nothing for {options.IdleTimeout.TotalSeconds:0.###} s; the stream was cut.",
+                overTotal
+                    ? $"The stream from upstream provider '{options.Provider}' exceeded its total time of {options.TotalTimeout!.Value.TotalSeconds:0.###} s; it was cut."
+                    : $"Upstream provider '{options.Provider}' sent nothing for {options.IdleTimeout.TotalSeconds:0.###} s; the stream was cut.",
                 ErrorTypes.Upstream, "upstream_timeout");
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException)
@@ -181,6 +196,9 @@ internal sealed record StreamRelayOptions(
 
     /// <summary>Stopwatch timestamp when the upstream request was sent.</summary>
     public long SentAt { get; init; }
+
+    /// <summary>The longest the whole stream may last (<c>stream_total_timeout_in_seconds</c>); null for no limit.</summary>
+    public TimeSpan? TotalTimeout { get; init; }
 
     /// <summary>The upstream already speaks the client's dialect (passthrough): relay as is, no OpenAI epilogue.</summary>
     public bool Native { get; init; }

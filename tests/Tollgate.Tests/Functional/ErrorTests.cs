@@ -166,6 +166,12 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
                   "keys": [{ "name": "k", "value": "sk-test-slow" }],
                   "network_config": { "default_request_timeout_in_seconds": 0.5, "stream_idle_timeout_in_seconds": 0.5 }
                 },
+                "capped": {
+                  "custom_provider_config": { "base_provider_type": "openai" },
+                  "base_url": "{{_emulator.OpenAIBaseUrl}}",
+                  "keys": [{ "name": "k", "value": "sk-test-capped" }],
+                  "network_config": { "stream_idle_timeout_in_seconds": 5, "stream_total_timeout_in_seconds": 1 }
+                },
                 "gone": {
                   "custom_provider_config": { "base_provider_type": "openai" },
                   "base_url": "http://127.0.0.1:{{closedPort}}/v1",
@@ -200,6 +206,28 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         var error = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
         Assert.Equal("upstream_timeout", error.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task StreamLongerThanItsTotalTimeout_IsCutWithAClearError()
+    {
+        _emulator.State.StreamEventDelayMs = 250;
+        try
+        {
+            using var response = await _gateway.Client.PostAsync("/v1/chat/completions", new StringContent(
+                """{"model":"capped/gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"one two three four five six seven eight nine ten eleven twelve"}]}""",
+                Encoding.UTF8, "application/json"));
+
+            var data = await Sse.ReadDataAsync(response);
+            Assert.Equal("[DONE]", data[^1]);
+            var error = JsonDocument.Parse(data[^2]).RootElement.GetProperty("error");
+            Assert.Equal("upstream_timeout", error.GetProperty("code").GetString());
+            Assert.Contains("total time", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            _emulator.State.StreamEventDelayMs = 0;
+        }
     }
 
     [Fact]

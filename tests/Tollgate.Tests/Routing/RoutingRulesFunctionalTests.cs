@@ -42,6 +42,7 @@ public sealed class RoutingRulesFunctionalTests : IAsyncLifetime
               { "name": "team-x-to-databricks", "model": "gpt-4o", "teams": ["x"],
                 "targets": [{ "model": "databricks/databricks-meta-llama-3-3-70b-instruct" }] },
               { "name": "canary", "headers": { "x-env": "canary" }, "targets": [{ "model": "anthropic/claude-sonnet-4-5" }] },
+              { "name": "gold-tier", "metadata": { "tier": "gold" }, "targets": [{ "model": "anthropic/claude-sonnet-4-5" }] },
               { "name": "drain", "model": "drain-test",
                 "targets": [{ "model": "openai/gpt-4o-mini", "weight": 1 }, { "model": "anthropic/claude-sonnet-4-5", "weight": 1 }] },
               { "name": "split", "model": "split-test",
@@ -178,5 +179,18 @@ public sealed class RoutingRulesFunctionalTests : IAsyncLifetime
         var (_, routes) = await _gateway.AdminAsync(HttpMethod.Get, "/api/routing/routes");
         var failing = routes.EnumerateArray().Single(r => r.GetProperty("key").GetString() == "anthropic/claude-sonnet-4-5");
         Assert.True(failing.GetProperty("effective_weight").GetDouble() < 0.1);
+    }
+
+    [Fact]
+    public async Task MetadataRule_MatchesTheRequestBodysMetadata()
+    {
+        using var gold = await _gateway.Client.PostAsync("/v1/chat/completions", new StringContent(
+            """{"model":"openai/gpt-4o-mini","metadata":{"tier":"gold"},"messages":[{"role":"user","content":"x"}]}""", Encoding.UTF8, "application/json"));
+        using var silver = await _gateway.Client.PostAsync("/v1/chat/completions", new StringContent(
+            """{"model":"openai/gpt-4o-mini","metadata":{"tier":"silver"},"messages":[{"role":"user","content":"x"}]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal("anthropic", gold.Headers.GetValues("x-tollgate-provider").Single());
+        Assert.Equal("gold-tier", gold.Headers.GetValues("x-tollgate-route-rule").Single());
+        Assert.Equal("openai", silver.Headers.GetValues("x-tollgate-provider").Single());
     }
 }
