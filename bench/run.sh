@@ -23,8 +23,11 @@ usage() {
 Usage: bench/run.sh [options]
   --duration SECONDS     measured load per target and scenario (default $DURATION)
   --connections N        concurrent wrk connections (default $CONNECTIONS)
-  --scenario NAME        chat | stream | chat-gov | all (default $SCENARIO); chat-gov also runs chat,
-                         its governance-off baseline
+  --scenario NAME        chat | stream | chat-gov | all | fault (default $SCENARIO); chat-gov also runs chat,
+                         its governance-off baseline; fault (not part of all) runs bench/fault.sh: Tollgate on
+                         the upstream emulator with one of three keys answering 429 half the time
+                         (default 16 connections there; uses --duration, --connections, --warmup, --threads,
+                         --tollgate-bin, --no-write, --keep)
   --warmup SECONDS       unmeasured load before each measurement (default $WARMUP)
   --threads N            wrk threads (default $THREADS)
   --rounds N             repeat every measurement N times, interleaved, and report medians (default $ROUNDS)
@@ -35,10 +38,12 @@ Usage: bench/run.sh [options]
 EOF
 }
 
+ALL_ARGS=("$@")
+CONNECTIONS_SET=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
-    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; CONNECTIONS_SET=1; shift 2 ;;
     --scenario) SCENARIO="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
@@ -57,7 +62,10 @@ case "$SCENARIO" in
   stream) SCENARIOS=(stream) ;;
   chat-gov) SCENARIOS=(chat chat-gov) ;;   # gov-on is only meaningful next to its gov-off baseline
   all) SCENARIOS=(chat chat-gov stream) ;;
-  *) echo "run.sh: --scenario must be chat, stream, chat-gov or all" >&2; exit 2 ;;
+  fault)   # its own harness (emulator upstream, two runs); see bench/README.md, "Fault scenario"
+    ((CONNECTIONS_SET)) || ALL_ARGS+=(--connections 16)
+    exec "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/fault.sh" "${ALL_ARGS[@]}" ;;
+  *) echo "run.sh: --scenario must be chat, stream, chat-gov, all or fault" >&2; exit 2 ;;
 esac
 for n in "$DURATION" "$CONNECTIONS" "$WARMUP" "$THREADS" "$SINGLE" "$ROUNDS"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "run.sh: numeric option expected, got '$n'" >&2; exit 2; }

@@ -25,7 +25,12 @@ public sealed class FaultInjector
     public void Add(FaultRule rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        if (rule.Times == 0)
+        if (!(rule.Probability >= 0 && rule.Probability <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rule), rule.Probability, "FaultRule.Probability must be between 0 and 1.");
+        }
+
+        if (rule.Times == 0 || rule.Probability == 0)
         {
             return;
         }
@@ -46,7 +51,10 @@ public sealed class FaultInjector
         }
     }
 
-    /// <summary>Finds the first matching rule and uses up one of its <see cref="FaultRule.Times"/>.</summary>
+    /// <summary>
+    /// Finds the first matching rule that fires (see <see cref="FaultRule.Probability"/>) and uses up one of its
+    /// <see cref="FaultRule.Times"/>; a rule that matches but does not fire is skipped and keeps its count.
+    /// </summary>
     internal FaultRule? TryTake(string provider, string pathAndQuery, string? credential, string? model, bool isStream)
     {
         if (Count == 0)
@@ -60,6 +68,11 @@ public sealed class FaultInjector
             {
                 var active = _active[i];
                 if (!Matches(active.Rule, provider, pathAndQuery, credential, model, isStream))
+                {
+                    continue;
+                }
+
+                if (active.Rule.Probability < 1 && Random.Shared.NextDouble() >= active.Rule.Probability)
                 {
                     continue;
                 }

@@ -33,6 +33,12 @@ public sealed record FaultRule
     /// <summary>How many matching requests the rule applies to; -1 means forever, 0 means never.</summary>
     public int Times { get; init; } = 1;
 
+    /// <summary>
+    /// Chance (0..1) that the rule fires for a request it matches; default 1 (always). A matching request it
+    /// does not fire for goes on to the next rule (or is answered normally) and does not use up <see cref="Times"/>.
+    /// </summary>
+    public double Probability { get; init; } = 1;
+
     /// <summary>Overrides the provider error code (Databricks <c>error_code</c>: a value that parses as an int is emitted as a JSON number).</summary>
     public string? ErrorCode { get; init; }
 

@@ -23,4 +23,10 @@ internal sealed record HealthOptions
     public double MinimumShare { get; init; } = 0.02;
 
     public TimeSpan RecomputeInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Added to both sides of the latency ratio so noise does not move weights: keys 1 ms and 3 ms away keep nearly
+    /// equal shares (0.96), while 100 ms against 400 ms still cuts the slow one to a third.
+    /// </summary>
+    public double LatencySlackMs { get; init; } = 50;
 }

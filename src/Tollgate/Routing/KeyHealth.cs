@@ -217,8 +217,8 @@ internal sealed class KeyHealth
     }
 
     /// <summary>
-    /// Sets the effective weight from health: configured × (1 − error rate)² × min(1, best peer latency ÷ own
-    /// latency, where latency is time to first token for streams and time to headers otherwise), never below <see cref="HealthOptions.MinimumShare"/> of the configured weight while closed, 0 while
+    /// Sets the effective weight from health: configured × (1 − error rate)² × min(1, (best peer latency + slack) ÷
+    /// (own latency + slack)), where latency is time to first token for streams and time to headers otherwise, never below <see cref="HealthOptions.MinimumShare"/> of the configured weight while closed, 0 while
     /// open. Drops apply at once; rises close a quarter of the gap per interval.
     /// </summary>
     public void Reweigh(double bestPeerLatencyMs, DateTimeOffset now)
@@ -231,9 +231,9 @@ internal sealed class KeyHealth
 
         var success = 1 - ErrorRate;
         var own = ScoreLatencyMs;
-        var latencyFactor = double.IsNaN(own) || double.IsNaN(bestPeerLatencyMs) || own <= 0
+        var latencyFactor = double.IsNaN(own) || double.IsNaN(bestPeerLatencyMs)
             ? 1
-            : Math.Clamp(bestPeerLatencyMs / own, 0, 1);
+            : Math.Clamp((bestPeerLatencyMs + _options.LatencySlackMs) / (own + _options.LatencySlackMs), 0, 1);
         var target = ConfiguredWeight * Math.Max(_options.MinimumShare, success * success * latencyFactor);
         var current = EffectiveWeight;
         var next = target <= current || current <= 0 ? (current <= 0 ? target * _options.RecoveryRate : target) : current + ((target - current) * _options.RecoveryRate);

@@ -68,6 +68,12 @@ internal static class ControlApi
             return;
         }
 
+        if (!(rule.Probability >= 0 && rule.Probability <= 1))
+        {
+            await WriteAsync(ctx, 400, new { error = "probability must be between 0 and 1." });
+            return;
+        }
+
         var faults = Services<FaultInjector>(ctx);
         faults.Add(rule);
         await WriteAsync(ctx, 201, new { active = faults.Count, rule });

@@ -133,4 +133,31 @@ public sealed class CircuitBreakingFunctionalTests : IAsyncLifetime
 
         Assert.Contains(health.EnumerateArray(), h => h.TryGetProperty("time_to_first_token_ms", out var ttft) && ttft.ValueKind == System.Text.Json.JsonValueKind.Number);
     }
+
+    [Fact]
+    public async Task SlowKey_LosesTrafficWithinSeconds_AndRecoversAfter()
+    {
+        _emulator.Faults.Add(new FaultRule { Provider = "openai", KeyEquals = "sk-test-cb-1", DelayMs = 200, Times = -1 });
+
+        async Task<double> WeightOfK1After(TimeSpan duration)
+        {
+            var until = DateTime.UtcNow + duration;
+            while (DateTime.UtcNow < until)
+            {
+                using var response = await _gateway.ChatAsync("openai/gpt-4o-mini", null);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            var (_, health) = await _gateway.AdminAsync(HttpMethod.Get, "/api/routing/health");
+            return health.EnumerateArray().Single(h => h.GetProperty("key").GetString() == "k1").GetProperty("effective_weight").GetDouble();
+        }
+
+        var degraded = await WeightOfK1After(TimeSpan.FromSeconds(3));
+        var (_, snapshot) = await _gateway.AdminAsync(HttpMethod.Get, "/api/routing/health");
+        Assert.True(degraded < 0.5, $"k1 kept weight {degraded} while 200 ms slower than k2: {snapshot.GetRawText()}");
+
+        _emulator.Faults.Clear();
+        var recovered = await WeightOfK1After(TimeSpan.FromSeconds(5));
+        Assert.True(recovered > degraded, $"k1 did not recover: {degraded} -> {recovered}");
+    }
 }
