@@ -250,6 +250,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             BaseUrl = baseUrl ?? string.Empty,
             Keys = keys,
             Network = network,
+            Custom = custom is not null,
             FromConfigFile = true,
         };
     }

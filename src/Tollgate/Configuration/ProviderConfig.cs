@@ -14,6 +14,12 @@ public sealed record ProviderConfig
 
     public NetworkConfig Network { get; init; } = new();
 
+    /// <summary>
+    /// True for <c>custom_provider_config</c> providers: servers that speak a type's wire format (vLLM speaking
+    /// OpenAI's) without offering everything the real service does, such as the Responses API.
+    /// </summary>
+    public bool Custom { get; init; }
+
     /// <summary>True when the config file declared it (read-only through the admin API).</summary>
     public bool FromConfigFile { get; init; }
 }

@@ -60,22 +60,24 @@ internal sealed class InferenceExecutor(
         }
 
         ResponsesState? responses = null;
+        PooledBufferWriter? original = null;
         if (dialect == ClientDialect.Responses)
         {
-            // Translate the Responses request (with any stored conversation it continues) into a chat request.
+            // Translate the Responses request (with any stored conversation it continues) into a chat request; the
+            // original stays for a passthrough to OpenAI.
             var (translated, translateError, state) = TranslateResponsesRequest(body!);
-            body!.Dispose();
             if (translateError is not null)
             {
+                body!.Dispose();
                 await ErrorResponses.WriteAsync(context, translateError).ConfigureAwait(false);
                 return;
             }
 
+            original = body;
             body = translated;
             responses = state;
         }
 
-        PooledBufferWriter? original = null;
         if (dialect == ClientDialect.Anthropic)
         {
             // Translate the Messages request into the OpenAI dialect the pipeline runs in; answers are translated back.
@@ -202,6 +204,17 @@ internal sealed class InferenceExecutor(
             call.Client = Providers.Anthropic.AnthropicPassthroughClient.Instance;
             call.NativeDialect = true;
         }
+        else if (entry.Dialect == ClientDialect.Responses && provider.Traits.Kind == Configuration.ProviderKind.OpenAI && !provider.Config.Custom
+            && !request.OriginalBody.IsEmpty)
+        {
+            // OpenAI serves the Responses API itself: pass it through so its own features and stored conversations work.
+            call.Client = Providers.OpenAICompatible.OpenAIResponsesPassthroughClient.Instance;
+            call.NativeDialect = true;
+        }
+        else if (request.Responses is { PreviousMissing: true })
+        {
+            return (call, GatewayError.BadRequest($"Previous response with id '{request.Responses.PreviousResponseId}' not found.", "previous_response_id"));
+        }
         else
         {
             call.Client = provider.Client;
@@ -241,6 +254,14 @@ internal sealed class InferenceExecutor(
         var translated = new PooledBufferWriter(body.WrittenCount + 1024);
         var previousId = Api.Responses.ResponsesInboundRequest.ReadPreviousResponseId(document.RootElement);
         var previous = previousId is null ? null : store.LoadResponse(previousId, time.GetUtcNow());
+
+        // An id Tollgate did not store may belong to OpenAI (a passthrough); whether that is an error is decided per
+        // candidate provider, so translate as a fresh conversation for now.
+        var previousMissing = previousId is not null && previous is null;
+        if (previousMissing)
+        {
+            previous = "[]";
+        }
         Api.Responses.ResponsesError? error;
         Api.Responses.ResponsesRequestInfo info;
         using (var writer = new Utf8JsonWriter(translated, JsonOutput.WriterOptions))
@@ -256,7 +277,11 @@ internal sealed class InferenceExecutor(
         }
 
         var chatJson = System.Text.Encoding.UTF8.GetString(translated.WrittenSpan);
-        return (translated, null, new ResponsesState(document, Api.Responses.ResponsesIds.NewResponseId(), info.Store, chatJson));
+        return (translated, null, new ResponsesState(document, Api.Responses.ResponsesIds.NewResponseId(), info.Store, chatJson)
+        {
+            PreviousResponseId = previousId,
+            PreviousMissing = previousMissing,
+        });
     }
 
     private void StoreConversation(InferenceCall call, string conversationJson)
@@ -583,7 +608,7 @@ internal sealed class InferenceExecutor(
                 payload = upstreamBody.WrittenMemory;
             }
 
-            if (call.Responses is { } responsesState)
+            if (call.Responses is { } responsesState && !call.NativeDialect)
             {
                 var responsesBody = new PooledBufferWriter(payload.Length + 1024);
                 using (var writer = new Utf8JsonWriter(responsesBody, JsonOutput.WriterOptions))
@@ -654,6 +679,7 @@ internal sealed class InferenceExecutor(
             SentAt = sentAt,
             TotalTimeout = call.Provider.Config.Network.StreamTotalTimeout,
             Native = call.NativeDialect,
+            NativeDialect = call.Dialect,
             Dialect = call.NativeDialect ? null : call.Dialect switch
             {
                 ClientDialect.Anthropic => new AnthropicDialectStream(new Api.Anthropic.AnthropicInboundStream(call.RequestedModel)),

@@ -16,5 +16,11 @@ internal sealed class ResponsesState(JsonDocument request, string responseId, bo
 
     public string ChatRequestJson { get; } = chatRequestJson;
 
+    /// <summary>The <c>previous_response_id</c> the request continues, if any.</summary>
+    public string? PreviousResponseId { get; init; }
+
+    /// <summary>True when Tollgate has no stored conversation for <see cref="PreviousResponseId"/> (it may be OpenAI's).</summary>
+    public bool PreviousMissing { get; init; }
+
     public void Dispose() => request.Dispose();
 }

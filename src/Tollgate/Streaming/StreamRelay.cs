@@ -30,6 +30,32 @@ internal static class StreamRelay
         scratch.Clear();
     }
 
+    /// <summary>A mid-stream failure in the upstream's own dialect, as its SDKs expect, for passthrough streams.</summary>
+    private static void WriteNativeError(ClientDialect dialect, GatewayError failure, IBufferWriter<byte> output)
+    {
+        output.Write("event: error\n"u8);
+        output.Write(SseFrames.DataPrefix);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(output, Api.JsonOutput.WriterOptions))
+        {
+            if (dialect == ClientDialect.Anthropic)
+            {
+                Api.Anthropic.AnthropicInboundResponse.WriteError(failure.Status, failure.Message, writer);
+            }
+            else
+            {
+                // The Responses API's error event.
+                writer.WriteStartObject();
+                writer.WriteString("type", "error");
+                writer.WriteString("code", failure.Code ?? failure.Type);
+                writer.WriteString("message", failure.Message);
+                writer.WriteNull("param");
+                writer.WriteEndObject();
+            }
+        }
+
+        output.Write(SseFrames.EventEnd);
+    }
+
     public static async Task<StreamOutcome> RunAsync(
         HttpContext context,
         Stream upstream,
@@ -143,15 +169,7 @@ internal static class StreamRelay
         {
             if (failure is not null)
             {
-                // Anthropic's own mid-stream error event, as its SDKs expect.
-                output.Write("event: error\n"u8);
-                output.Write(SseFrames.DataPrefix);
-                using (var writer = new System.Text.Json.Utf8JsonWriter(output, Api.JsonOutput.WriterOptions))
-                {
-                    Api.Anthropic.AnthropicInboundResponse.WriteError(failure.Status, failure.Message, writer);
-                }
-
-                output.Write(SseFrames.EventEnd);
+                WriteNativeError(options.NativeDialect, failure, output);
             }
         }
         else if (failure is not null)
@@ -202,6 +220,9 @@ internal sealed record StreamRelayOptions(
 
     /// <summary>The upstream already speaks the client's dialect (passthrough): relay as is, no OpenAI epilogue.</summary>
     public bool Native { get; init; }
+
+    /// <summary>That dialect, for the shape of a mid-stream error event.</summary>
+    public ClientDialect NativeDialect { get; init; }
 
     /// <summary>For clients of another dialect (Anthropic, Responses): turns the OpenAI chunks into its event stream.</summary>
     public IDialectStream? Dialect { get; init; }

@@ -29,6 +29,7 @@ internal static class OpenAIApi
         group.MapPost("/completions", CompletionsAsync);
         group.MapPost("/embeddings", EmbeddingsAsync);
         group.MapGet("/models", ModelsAsync);
+        group.MapResponses();
         return group;
     }
 

@@ -76,4 +76,37 @@ public sealed class ResponsesEndpointTests(GatewayFixture fixture)
         Assert.Contains("response.output_text.delta", events);
         Assert.Contains("response.output_text.done", events);
     }
+
+    [Fact]
+    public async Task OpenAI_IsPassedThrough_WithItsOwnIdsAndConversations()
+    {
+        var mark = fixture.Emulator.Journal.Mark();
+
+        using var first = await fixture.Client.PostAsync("/v1/responses", Json("""{"model":"openai/gpt-4o-mini","input":"straight to openai"}"""));
+        var firstBody = await first.Content.ReadAsStringAsync();
+        Assert.True(first.StatusCode == HttpStatusCode.OK, firstBody);
+        var id = JsonDocument.Parse(firstBody).RootElement.GetProperty("id").GetString()!;
+        Assert.StartsWith("resp_emu_", id, StringComparison.Ordinal);  // the upstream's own id: nothing translated
+        Assert.True(first.Headers.Contains("x-tollgate-cost-usd"));
+
+        using var second = await fixture.Client.PostAsync("/v1/responses",
+            Json($$"""{"model":"openai/gpt-4o-mini","previous_response_id":"{{id}}","input":"continue upstream"}"""));
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+
+        var upstream = fixture.Emulator.Journal.Since(mark).Where(e => e.Provider == "openai").ToList();
+        Assert.All(upstream, e => Assert.Equal("/openai/v1/responses", e.PathAndQuery));
+        Assert.Contains(id, upstream[1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenAI_StreamIsPassedThrough()
+    {
+        using var response = await fixture.Client.PostAsync("/v1/responses", Json("""{"model":"openai/gpt-4o-mini","stream":true,"input":"stream straight through"}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("event: response.completed", text, StringComparison.Ordinal);
+        Assert.Contains("resp_emu_", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("[DONE]", text, StringComparison.Ordinal);
+    }
 }

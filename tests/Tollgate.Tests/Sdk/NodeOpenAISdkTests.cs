@@ -40,6 +40,8 @@ public sealed class NodeOpenAISdkTests(GatewayFixture fixture)
         data.Add("responses", "anthropic/claude-sonnet-4-5");
         data.Add("responses-stream", "databricks/databricks-meta-llama-3-3-70b-instruct");
         data.Add("responses-stream", "local-vllm/meta-llama/Llama-3.1-8B-Instruct");
+        data.Add("responses", "openai/gpt-4o-mini");
+        data.Add("responses-stream", "openai/gpt-4o-mini");
         return data;
     }
 

@@ -1,0 +1,98 @@
+using System.Buffers;
+using System.Text.Json;
+using Tollgate.Configuration;
+using Tollgate.Pipeline;
+using Tollgate.Streaming;
+
+namespace Tollgate.Providers.OpenAICompatible;
+
+/// <summary>
+/// Responses API clients talking to OpenAI: the request goes to <c>{base}/responses</c> as sent (only <c>model</c>
+/// rewritten) and the answer, JSON or event stream, comes back byte for byte, so hosted tools, reasoning items and
+/// OpenAI-kept conversations (<c>previous_response_id</c>) work. Usage is read on the way for governance.
+/// </summary>
+internal sealed class OpenAIResponsesPassthroughClient : ProviderClient
+{
+    public static readonly OpenAIResponsesPassthroughClient Instance = new();
+
+    public override GatewayError? WriteBody(InferenceCall call, IBufferWriter<byte> output)
+    {
+        BodyRewriter.Rewrite(call.OriginalBody.Span, new BodyRewrite { Model = call.Model }, output);
+        return null;
+    }
+
+    public override Uri BuildUri(InferenceCall call, ProviderKeyConfig? key) => new($"{call.Provider.Config.BaseUrl}/responses");
+
+    public override void ApplyAuth(HttpRequestMessage request, ProviderRuntime provider, string? secret) =>
+        OpenAICompatibleClient.Instance.ApplyAuth(request, provider, secret);
+
+    public override bool TransformsResponse(InferenceCall call) => true;
+
+    public override TokenUsage WriteResponse(InferenceCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output)
+    {
+        output.Write(upstreamBody);
+        return ReadUsage(upstreamBody, fromCompletedEvent: false);
+    }
+
+    public override IStreamTranslator CreateStreamTranslator(InferenceCall call) => new PassthroughStream();
+
+    /// <summary>Responses usage: <c>input_tokens</c> (cached included), <c>output_tokens</c>, cached in the details.</summary>
+    private static TokenUsage ReadUsage(ReadOnlySpan<byte> json, bool fromCompletedEvent)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json.ToArray());
+            var root = fromCompletedEvent && document.RootElement.TryGetProperty("response"u8, out var response) ? response : document.RootElement;
+            if (!root.TryGetProperty("usage"u8, out var usage) || usage.ValueKind != JsonValueKind.Object)
+            {
+                return default;
+            }
+
+            int Read(JsonElement element, string name) => element.TryGetProperty(name, out var value) && value.TryGetInt32(out var n) ? n : 0;
+            var cached = usage.TryGetProperty("input_tokens_details"u8, out var details) ? Read(details, "cached_tokens") : 0;
+            return new TokenUsage(Read(usage, "input_tokens"), Read(usage, "output_tokens"), cached);
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+
+    /// <summary>Relays the named events unchanged; usage arrives in <c>response.completed</c> (or incomplete/failed).</summary>
+    private sealed class PassthroughStream : IStreamTranslator
+    {
+        public TokenUsage Usage { get; private set; }
+
+        public bool Completed { get; private set; }
+
+        public bool UsageChunkWritten => true;
+
+        public GatewayError? Error => null;
+
+        public ChunkIdentity? Identity => null;
+
+        public int ContentChunks { get; private set; }
+
+        public void OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+        {
+            if (eventName.Length > 0)
+            {
+                output.Write("event: "u8);
+                output.Write(eventName);
+                output.Write("\n"u8);
+            }
+
+            SseFrames.WriteData(data, output);
+            if (eventName.SequenceEqual("response.output_text.delta"u8))
+            {
+                ContentChunks++;
+            }
+            else if (eventName.SequenceEqual("response.completed"u8) || eventName.SequenceEqual("response.incomplete"u8)
+                || eventName.SequenceEqual("response.failed"u8))
+            {
+                Usage = ReadUsage(data, fromCompletedEvent: true);
+                Completed = true;
+            }
+        }
+    }
+}
