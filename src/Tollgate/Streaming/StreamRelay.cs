@@ -70,6 +70,10 @@ internal static class StreamRelay
         var clientAborted = context.RequestAborted;
         GatewayError? failure = null;
         var firstEvent = true;
+
+        // Which limit the current wait ends at decides the message: timers may fire a hair early, so the clock
+        // cannot tell afterwards.
+        var waitIsTotal = false;
         using var reader = new SseReader(upstream);
         try
         {
@@ -79,12 +83,13 @@ internal static class StreamRelay
                 if (options.TotalTimeout is { } total)
                 {
                     var remaining = total - System.Diagnostics.Stopwatch.GetElapsedTime(options.SentAt);
+                    waitIsTotal = remaining < wait;
                     if (remaining <= TimeSpan.Zero)
                     {
                         throw new OperationCanceledException();
                     }
 
-                    wait = remaining < wait ? remaining : wait;
+                    wait = waitIsTotal ? remaining : wait;
                 }
 
                 attemptTimeout.CancelAfter(wait);
@@ -131,9 +136,8 @@ internal static class StreamRelay
         }
         catch (OperationCanceledException)
         {
-            var overTotal = options.TotalTimeout is { } total && System.Diagnostics.Stopwatch.GetElapsedTime(options.SentAt) >= total;
             failure = new GatewayError(StatusCodes.Status504GatewayTimeout,
-                overTotal
+                waitIsTotal
                     ? $"The stream from upstream provider '{options.Provider}' exceeded its total time of {options.TotalTimeout!.Value.TotalSeconds:0.###} s; it was cut."
                     : $"Upstream provider '{options.Provider}' sent nothing for {options.IdleTimeout.TotalSeconds:0.###} s; the stream was cut.",
                 ErrorTypes.Upstream, "upstream_timeout");
