@@ -104,11 +104,18 @@ ensure_postgres() {
   fi
   pg_isready -q -h 127.0.0.1 -p "$port" -t 30 || fail_setup "PostgreSQL $version/$name does not answer on 127.0.0.1:$port"
   # Idempotent: the role and database are made on the first run and only checked on later ones.
-  as_postgres psql -p "$port" -X -q -v ON_ERROR_STOP=1 >>"$LOG" 2>&1 <<SQL || fail_setup "creating the PostgreSQL test role failed"
+  # Two test runs starting at once (a developer's and an editor's) can race on the role ("tuple concurrently
+  # updated"): the statements are idempotent, so try again once before giving up.
+  local attempt
+  for attempt in 1 2 3; do
+    as_postgres psql -p "$port" -X -q -v ON_ERROR_STOP=1 >>"$LOG" 2>&1 <<SQL && break
 SELECT format('CREATE ROLE %I', '$PG_ROLE') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$PG_ROLE')\gexec
 ALTER ROLE $PG_ROLE WITH LOGIN CREATEDB PASSWORD '$PG_PASSWORD';
 SELECT format('CREATE DATABASE %I OWNER %I', '$PG_ROLE', '$PG_ROLE') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_ROLE')\gexec
 SQL
+    ((attempt < 3)) || fail_setup "creating the PostgreSQL test role failed"
+    sleep 1
+  done
   export TOLLGATE_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=$PG_ROLE;Password=$PG_PASSWORD;Database=$PG_ROLE"
   echo "test.sh: PostgreSQL $version/$name on 127.0.0.1:$port for the storage tests"
 }
