@@ -22,6 +22,9 @@ internal sealed class ProviderRuntime
 
     public const string KeylessId = "";
 
+    /// <summary>Upstream URIs already built for this provider, so the hot path does not parse one per request.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, Uri> UriCache { get; } = new(StringComparer.Ordinal);
+
     public string Name => Config.Name;
 
     public ICredential CredentialFor(ProviderKeyConfig? key) =>

@@ -9,13 +9,18 @@ namespace Tollgate.Routing;
 /// </summary>
 internal sealed class RouteHealthRegistry
 {
-    private readonly ConcurrentDictionary<string, KeyHealth> _routes = new(StringComparer.Ordinal);
+    // Keyed by (provider, model) so the per-attempt lookup builds no string; the display name is made once.
+    private readonly ConcurrentDictionary<(string Provider, string Model), KeyHealth> _routes = new();
 
     public KeyHealth For(string provider, string model) =>
-        _routes.GetOrAdd($"{provider}/{model}", static (route, provider) => new KeyHealth(provider, route, 1, HealthOptions.Default), provider);
+        _routes.GetOrAdd((provider, model), static key => new KeyHealth(key.Provider, $"{key.Provider}/{key.Model}", 1, HealthOptions.Default));
 
-    /// <summary>The route's health factor (effective ÷ configured weight), 1 for a route never seen.</summary>
-    public double Factor(string route) => _routes.TryGetValue(route, out var health) ? health.EffectiveWeight : 1;
+    /// <summary>The health factor (effective ÷ configured weight) of a <c>provider/model</c> route, 1 for one never seen.</summary>
+    public double Factor(string route)
+    {
+        var slash = route.IndexOf('/');
+        return slash > 0 && _routes.TryGetValue((route[..slash], route[(slash + 1)..]), out var health) ? health.EffectiveWeight : 1;
+    }
 
     public IReadOnlyCollection<KeyHealth> All => [.. _routes.Values];
 }

@@ -14,6 +14,8 @@ internal sealed class OpenAICompatibleClient : ProviderClient
 {
     public static readonly OpenAICompatibleClient Instance = new();
 
+    private const int MaxCachedEndpoints = 1024;
+
     public override GatewayError? CheckSupported(ProviderRuntime provider, InferenceOperation operation) => operation switch
     {
         InferenceOperation.Completions when !provider.Traits.SupportsCompletions =>
@@ -43,11 +45,6 @@ internal sealed class OpenAICompatibleClient : ProviderClient
     public override Uri BuildUri(InferenceCall call, ProviderKeyConfig? key)
     {
         var provider = call.Provider;
-        if (provider.Traits.Kind == ProviderKind.Databricks)
-        {
-            return new Uri($"{provider.Config.BaseUrl}/serving-endpoints/{Uri.EscapeDataString(call.Model)}/invocations");
-        }
-
         var operationPath = call.Operation switch
         {
             InferenceOperation.Completions => "completions",
@@ -55,13 +52,31 @@ internal sealed class OpenAICompatibleClient : ProviderClient
             _ => "chat/completions",
         };
 
+        if (provider.Traits.Kind == ProviderKind.Databricks)
+        {
+            // One URI per serving endpoint, cached: a workspace serves few. Client-chosen names must not grow the cache
+            // without bound, so past a cap the URI is built per request.
+            if (provider.UriCache.TryGetValue(call.Model, out var cached))
+            {
+                return cached;
+            }
+
+            var uri = new Uri($"{provider.Config.BaseUrl}/serving-endpoints/{Uri.EscapeDataString(call.Model)}/invocations");
+            if (provider.UriCache.Count < MaxCachedEndpoints)
+            {
+                provider.UriCache.TryAdd(call.Model, uri);
+            }
+
+            return uri;
+        }
+
         if (provider.Traits.Kind == ProviderKind.Azure && key?.Azure is { } azure)
         {
             var deployment = azure.Deployments.TryGetValue(call.Model, out var named) ? named : call.Model;
             return new Uri($"{azure.Endpoint}/openai/deployments/{Uri.EscapeDataString(deployment)}/{operationPath}?api-version={Uri.EscapeDataString(azure.ApiVersion)}");
         }
 
-        return new Uri($"{provider.Config.BaseUrl}/{operationPath}");
+        return provider.UriCache.GetOrAdd(operationPath, static (path, baseUrl) => new Uri($"{baseUrl}/{path}"), provider.Config.BaseUrl);
     }
 
     public override void ApplyAuth(HttpRequestMessage request, ProviderRuntime provider, string? secret)
