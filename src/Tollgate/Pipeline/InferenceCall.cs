@@ -45,6 +45,9 @@ internal sealed class InferenceCall
 
     public ProviderKeyConfig? Key { get; set; }
 
+    /// <summary>The health of <see cref="Key"/>, told how the attempt went (and a stream's time to first token).</summary>
+    public Routing.KeyHealth? Health { get; set; }
+
     public int Attempts { get; set; }
 
     /// <summary>True once a success response from the upstream went (or started going) to the client.</summary>

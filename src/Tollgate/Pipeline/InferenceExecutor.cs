@@ -356,7 +356,8 @@ internal sealed class InferenceExecutor(
                 return lastError ?? NoKeyError(provider, call.Model, now);
             }
 
-            var keyBit = KeySelector.Bit(KeySelector.IndexOf(provider, key));
+            var keyIndex = KeySelector.IndexOf(provider, key);
+            var keyBit = KeySelector.Bit(keyIndex);
             var limitError = governance.TakeModelLimits(call, key, out var keyScoped);
             if (limitError is not null)
             {
@@ -371,7 +372,7 @@ internal sealed class InferenceExecutor(
                 continue;
             }
 
-            var health = provider.Health[KeySelector.IndexOf(provider, key)];
+            var health = provider.Health[keyIndex];
             if (!health.TryAcquire(now, out var probe))
             {
                 // Lost a race for the last half-open probe slot: try another key.
@@ -380,6 +381,7 @@ internal sealed class InferenceExecutor(
             }
 
             call.Key = key;
+            call.Health = health;
             call.Attempts++;
             var credential = provider.CredentialFor(key);
             string? secret;
@@ -675,7 +677,7 @@ internal sealed class InferenceExecutor(
             call.Created,
             call.Model)
         {
-            Health = call.Provider.Health[KeySelector.IndexOf(call.Provider, call.Key)],
+            Health = call.Health,
             SentAt = sentAt,
             TotalTimeout = call.Provider.Config.Network.StreamTotalTimeout,
             Native = call.NativeDialect,
