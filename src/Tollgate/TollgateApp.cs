@@ -4,6 +4,7 @@ using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Routing;
 using Tollgate.Storage;
+using Tollgate.Ui;
 
 namespace Tollgate;
 
@@ -86,7 +87,7 @@ public static class TollgateApp
         app.MapProvidersAdminApi();
         app.MapGovernanceAdminApi();
         app.MapRoutingAdminApi();
-        app.MapGet("/", () => Results.Json(new HealthStatus("Tollgate is running"), JsonOutput.Context.HealthStatus));
+        app.MapUi();
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",
                 ErrorTypes.InvalidRequest, "unknown_url")));
