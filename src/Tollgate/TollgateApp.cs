@@ -56,6 +56,7 @@ public static class TollgateApp
         services.AddSingleton<HealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddSingleton<InferenceExecutor>();
+        services.AddSingleton<Observability.RequestTelemetry>();
         services.AddSingleton<Governance.GovernanceRegistry>();
         services.AddSingleton<Governance.Limits.IGovernanceCounters, Governance.Limits.InMemoryGovernanceCounters>();
         services.AddSingleton<Governance.Pricing.TokenEstimator>();
@@ -87,6 +88,7 @@ public static class TollgateApp
         app.MapProvidersAdminApi();
         app.MapGovernanceAdminApi();
         app.MapRoutingAdminApi();
+        app.MapPlaygroundApi();
         app.MapUi();
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",

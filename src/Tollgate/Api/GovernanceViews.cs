@@ -17,6 +17,7 @@ internal sealed record VirtualKeyView(
     DateTimeOffset? ExpiresAt,
     bool IsActive,
     int? MaxConcurrentRequests,
+    string? LogContent,
     DateTimeOffset CreatedAt,
     DateTimeOffset? PreviousKeyValidUntil,
     bool FromConfigFile,
@@ -24,7 +25,8 @@ internal sealed record VirtualKeyView(
 {
     public static VirtualKeyView From(VirtualKey key, string? value = null) => new(
         key.Id, key.Name, key.Description, key.KeyHint, key.TeamId, key.CustomerId, key.BudgetId, key.RateLimitId,
-        key.ProviderConfigs, key.Fallbacks, key.ExpiresAt, key.IsActive, key.MaxConcurrentRequests, key.CreatedAt, key.PreviousKeyValidUntil,
+        key.ProviderConfigs, key.Fallbacks, key.ExpiresAt, key.IsActive, key.MaxConcurrentRequests,
+        key.LogContent is { } mode ? Observability.RequestLogs.ContentLogLimits.Name(mode) : null, key.CreatedAt, key.PreviousKeyValidUntil,
         key.FromConfigFile, value);
 }
 

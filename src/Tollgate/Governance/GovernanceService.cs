@@ -50,12 +50,19 @@ internal sealed class GovernanceService
     public PriceCatalog Prices => _prices;
 
     /// <summary>Finds the caller's virtual key from <c>x-tollgate-vk</c>, <c>Authorization: Bearer</c> or <c>x-api-key</c>.</summary>
-    public GatewayError? Authenticate(HttpContext context, out VirtualKey? key)
+    /// <param name="enforce">False for the UI playground: a key is optional there, and only <c>x-tollgate-vk</c> names one
+    /// (its Authorization header carries the admin's credential, not a virtual key).</param>
+    public GatewayError? Authenticate(HttpContext context, out VirtualKey? key, bool enforce = true)
     {
         key = null;
-        var enforce = _config.Current.Client.EnforceAuthOnInference;
         var headers = context.Request.Headers;
         var explicitHeader = headers["x-tollgate-vk"].ToString();
+        if (!enforce && explicitHeader.Length == 0)
+        {
+            return null;
+        }
+
+        enforce = enforce && _config.Current.Client.EnforceAuthOnInference;
         var presented = explicitHeader.Length > 0 ? explicitHeader.AsSpan() : BearerOrApiKey(headers);
         if (presented.IsEmpty)
         {
@@ -195,6 +202,7 @@ internal sealed class GovernanceService
         }
 
         long? costNano = call.Price is { } price ? CostCalculator.ToNanoUsd(CostCalculator.Cost(price, usage), roundUp: false) : null;
+        call.CostNano = call.Attempts > 0 ? costNano : null;
         if (ticket.Ledgers.Length > 0)
         {
             BudgetReservation.SettleAll(ticket.Ledgers, ticket.ReservedNano, costNano ?? 0, ticket.ReservedAt, now);

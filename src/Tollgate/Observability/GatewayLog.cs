@@ -11,4 +11,10 @@ internal static partial class GatewayLog
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unhandled error in request {RequestId}")]
     public static partial void UnhandledError(ILogger logger, Exception exception, string requestId);
 
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Request {RequestId} could not be recorded for logs and metrics")]
+    public static partial void RequestNotRecorded(ILogger logger, string requestId, Exception exception);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Request observer {Observer} failed on request {RequestId}")]
+    public static partial void ObserverFailed(ILogger logger, string observer, string requestId, Exception exception);
+
 }

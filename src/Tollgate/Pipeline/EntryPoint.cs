@@ -6,6 +6,14 @@ namespace Tollgate.Pipeline;
 /// </summary>
 internal sealed record EntryPoint(ClientDialect Dialect, string? NativeProvider, string? PathModel = null)
 {
+    /// <summary>
+    /// The UI playground (<c>/api/playground</c>): an admin session, not a virtual key, authorises the call, so a key is
+    /// optional even when <c>enforce_auth_on_inference</c> is on; one given in <c>x-tollgate-vk</c> still applies in full.
+    /// </summary>
+    public bool Playground { get; init; }
+
+    public static readonly EntryPoint PlaygroundChat = new(ClientDialect.OpenAI, null) { Playground = true };
+
     public static readonly EntryPoint OpenAI = new(ClientDialect.OpenAI, null);
 
     public static readonly EntryPoint OpenAIDropIn = new(ClientDialect.OpenAI, "openai");

@@ -76,5 +76,14 @@ internal sealed class InferenceCall
     /// <summary>Ticks spent waiting on the upstream, to report the gateway's own overhead.</summary>
     public long UpstreamTicks { get; set; }
 
+    /// <summary>Ticks spent on upstream exchanges over every attempt (a stream's whole length), for the request log.</summary>
+    public long UpstreamWaitTicks { get; set; }
+
+    /// <summary>Stopwatch timestamp of the first streamed event sent to the client; 0 when nothing streamed.</summary>
+    public long FirstByteAt { get; set; }
+
+    /// <summary>What this call cost in nano-USD, set at settlement; null when the model has no price.</summary>
+    public long? CostNano { get; set; }
+
     public long Created { get; } = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 }

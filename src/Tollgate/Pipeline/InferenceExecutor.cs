@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using Tollgate.Api;
 using Tollgate.Configuration;
 using Tollgate.Observability;
+using Tollgate.Observability.RequestLogs;
 using Tollgate.Providers;
 using Tollgate.Routing;
 using Tollgate.Streaming;
@@ -29,6 +30,7 @@ internal sealed class InferenceExecutor(
     Storage.IGatewayStore store,
     GatewayConfigMonitor config,
     Governance.GovernanceService governance,
+    RequestTelemetry telemetry,
     TimeProvider time,
     ILogger<InferenceExecutor> logger)
 {
@@ -42,21 +44,67 @@ internal sealed class InferenceExecutor(
     /// <param name="operation">The operation, or null to take it from the body (Databricks invocations).</param>
     public async Task ExecuteAsync(HttpContext context, InferenceOperation? operation, EntryPoint entry)
     {
+        var record = new RequestRecord(context, entry, Stopwatch.GetTimestamp(), time.GetUtcNow()) { Operation = operation };
+        try
+        {
+            await RunAsync(record, operation).ConfigureAwait(false);
+        }
+        catch (Exception) when (MarkCrashed(record))
+        {
+            throw; // never reached: the filter only notes the crash for the log and lets the error middleware answer
+        }
+        finally
+        {
+            telemetry.Complete(record);
+        }
+    }
+
+    private static bool MarkCrashed(RequestRecord record)
+    {
+        record.Crashed = !record.Http.RequestAborted.IsCancellationRequested;
+        return false;
+    }
+
+    private static Task FailAsync(RequestRecord record, GatewayError error)
+    {
+        record.Error = error;
+        return ErrorResponses.WriteAsync(record.Http, error);
+    }
+
+    private async Task RunAsync(RequestRecord record, InferenceOperation? operation)
+    {
+        var context = record.Http;
+        var entry = record.Entry;
         var dialect = entry.Dialect;
-        var startedAt = Stopwatch.GetTimestamp();
+        var startedAt = record.StartedAt;
         var requestId = GatewayHeaders.EnsureRequestId(context);
-        var authError = governance.Authenticate(context, out var virtualKey);
+        record.RequestId = requestId;
+        var authError = governance.Authenticate(context, out var virtualKey, enforce: !entry.Playground);
         if (authError is not null)
         {
-            await ErrorResponses.WriteAsync(context, authError).ConfigureAwait(false);
+            await FailAsync(record, authError).ConfigureAwait(false);
             return;
+        }
+
+        record.VirtualKey = virtualKey;
+        record.Content = ContentPolicy(virtualKey);
+        if (record.Content != ContentLogMode.Off)
+        {
+            var capture = new ResponseCaptureStream(context.Response.Body, ContentLogLimits.For(record.Content));
+            context.Response.Body = capture;
+            record.ResponseCapture = capture;
         }
 
         var (body, readError) = await RequestBodyReader.ReadAsync(context, config.Current.Client.MaxRequestBodyBytes).ConfigureAwait(false);
         if (readError is not null)
         {
-            await ErrorResponses.WriteAsync(context, readError).ConfigureAwait(false);
+            await FailAsync(record, readError).ConfigureAwait(false);
             return;
+        }
+
+        if (record.Content != ContentLogMode.Off)
+        {
+            record.RequestBody = ContentLogLimits.Text(body!.WrittenSpan, ContentLogLimits.For(record.Content));
         }
 
         ResponsesState? responses = null;
@@ -69,7 +117,7 @@ internal sealed class InferenceExecutor(
             if (translateError is not null)
             {
                 body!.Dispose();
-                await ErrorResponses.WriteAsync(context, translateError).ConfigureAwait(false);
+                await FailAsync(record, translateError).ConfigureAwait(false);
                 return;
             }
 
@@ -86,7 +134,7 @@ internal sealed class InferenceExecutor(
             if (translateError is not null)
             {
                 body!.Dispose();
-                await ErrorResponses.WriteAsync(context, translateError).ConfigureAwait(false);
+                await FailAsync(record, translateError).ConfigureAwait(false);
                 return;
             }
 
@@ -100,7 +148,7 @@ internal sealed class InferenceExecutor(
         {
             if (!RequestSniffer.TrySniff(body!.WrittenSpan, out var sniff, out var sniffError))
             {
-                await ErrorResponses.WriteAsync(context, GatewayError.BadRequest(sniffError!)).ConfigureAwait(false);
+                await FailAsync(record, GatewayError.BadRequest(sniffError!)).ConfigureAwait(false);
                 return;
             }
 
@@ -115,10 +163,13 @@ internal sealed class InferenceExecutor(
                     : sniff.HasInput ? InferenceOperation.Embeddings
                     : sniff.HasPrompt ? InferenceOperation.Completions
                     : InferenceOperation.ChatCompletions);
+            record.Operation = resolvedOperation;
+            record.RequestedModel = sniff.Model;
+            record.Stream = sniff.Stream && resolvedOperation != InferenceOperation.Embeddings;
 
             if (string.IsNullOrEmpty(sniff.Model))
             {
-                await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("You must provide a model parameter.", "model", "missing_model")).ConfigureAwait(false);
+                await FailAsync(record, GatewayError.BadRequest("You must provide a model parameter.", "model", "missing_model")).ConfigureAwait(false);
                 return;
             }
 
@@ -147,6 +198,12 @@ internal sealed class InferenceExecutor(
             {
                 context.Response.Headers[GatewayHeaders.FallbackUsed] = index > 0 ? "true" : "false";
                 var (call, candidateError) = await TryCandidateAsync(request, candidates[index]).ConfigureAwait(false);
+                record.Fallbacks = index;
+                if (call is not null)
+                {
+                    record.Add(call);
+                }
+
                 last = call ?? last;
                 error = candidateError;
                 if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested || !WorthAFallback(error))
@@ -162,7 +219,7 @@ internal sealed class InferenceExecutor(
                     GatewayHeaders.SetRoute(context, last);
                 }
 
-                await ErrorResponses.WriteAsync(context, error).ConfigureAwait(false);
+                await FailAsync(record, error).ConfigureAwait(false);
             }
 
             if (last is not null)
@@ -172,6 +229,9 @@ internal sealed class InferenceExecutor(
             }
         }
     }
+
+    /// <summary>The virtual key's content logging, else the gateway's; <c>disable_content_logging</c> overrides both.</summary>
+    private static ContentLogMode ContentPolicy(Governance.Model.VirtualKey? key) => key?.LogContent ?? ContentLogMode.Off;
 
     /// <summary>Routes, admits, forwards and settles one candidate model. The call is null when the model could not be routed.</summary>
     private async Task<(InferenceCall? Call, GatewayError? Error)> TryCandidateAsync(InferenceRequest request, string model)
@@ -536,10 +596,12 @@ internal sealed class InferenceExecutor(
         }
         catch (OperationCanceledException)
         {
+            call.UpstreamWaitTicks += Stopwatch.GetTimestamp() - sentAt;
             return new AttemptOutcome(GatewayError.UpstreamTimeout(provider.Name, network.RequestTimeout));
         }
         catch (HttpRequestException ex)
         {
+            call.UpstreamWaitTicks += Stopwatch.GetTimestamp() - sentAt;
             return new AttemptOutcome(GatewayError.UpstreamUnreachable(provider.Name, Describe(ex)));
         }
 
@@ -551,6 +613,7 @@ internal sealed class InferenceExecutor(
                 if (status is < 200 or >= 300)
                 {
                     var errorBody = await ReadCappedAsync(response, MaxErrorBodyBytes, timeout.Token).ConfigureAwait(false);
+                    call.UpstreamWaitTicks += Stopwatch.GetTimestamp() - sentAt;
                     using (errorBody)
                     {
                         var error = UpstreamErrorReader.Read(status, errorBody.WrittenSpan, provider.Name, RetryAfterSeconds(response));
@@ -566,6 +629,7 @@ internal sealed class InferenceExecutor(
 
                 using var responseBody = await ReadCappedAsync(response, int.MaxValue, timeout.Token).ConfigureAwait(false);
                 call.UpstreamTicks = Stopwatch.GetTimestamp() - sentAt;
+                call.UpstreamWaitTicks += call.UpstreamTicks;
                 await WriteJsonResponseAsync(call, responseBody).ConfigureAwait(false);
                 return AttemptOutcome.Done;
             }
@@ -692,6 +756,8 @@ internal sealed class InferenceExecutor(
         var outcome = await StreamRelay.RunAsync(context, stream, call.Client.CreateStreamTranslator(call), options, timeout).ConfigureAwait(false);
         call.Usage = outcome.Usage;
         call.StreamContentChunks = outcome.ContentChunks;
+        call.FirstByteAt = outcome.FirstEventAt;
+        call.UpstreamWaitTicks += Stopwatch.GetTimestamp() - sentAt;
         if (options.Dialect is ResponsesDialectStream responsesStream && outcome.Error is null && !outcome.ClientGone)
         {
             StoreConversation(call, responsesStream.Inner.ConversationAfter(call.Responses!.ChatRequestJson));

@@ -70,6 +70,7 @@ internal static class StreamRelay
         var clientAborted = context.RequestAborted;
         GatewayError? failure = null;
         var firstEvent = true;
+        long firstEventAt = 0;
 
         // Which limit the current wait ends at decides the message: timers may fire a hair early, so the clock
         // cannot tell afterwards.
@@ -101,7 +102,8 @@ internal static class StreamRelay
                 if (firstEvent)
                 {
                     firstEvent = false;
-                    options.Health?.FirstToken(System.Diagnostics.Stopwatch.GetElapsedTime(options.SentAt));
+                    firstEventAt = System.Diagnostics.Stopwatch.GetTimestamp();
+                    options.Health?.FirstToken(System.Diagnostics.Stopwatch.GetElapsedTime(options.SentAt, firstEventAt));
                 }
 
                 translator.OnEvent(reader.EventName, reader.Data, output);
@@ -120,7 +122,7 @@ internal static class StreamRelay
                     var flush = await client.FlushAsync(clientAborted).ConfigureAwait(false);
                     if (flush.IsCanceled || flush.IsCompleted)
                     {
-                        return new StreamOutcome(translator.Usage, translator.Completed, null, ClientGone: true) { ContentChunks = translator.ContentChunks };
+                        return new StreamOutcome(translator.Usage, translator.Completed, null, ClientGone: true) { ContentChunks = translator.ContentChunks, FirstEventAt = firstEventAt };
                     }
                 }
 
@@ -132,7 +134,7 @@ internal static class StreamRelay
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {
-            return new StreamOutcome(translator.Usage, translator.Completed, null, ClientGone: true) { ContentChunks = translator.ContentChunks };
+            return new StreamOutcome(translator.Usage, translator.Completed, null, ClientGone: true) { ContentChunks = translator.ContentChunks, FirstEventAt = firstEventAt };
         }
         catch (OperationCanceledException)
         {
@@ -197,10 +199,10 @@ internal static class StreamRelay
         }
         catch (OperationCanceledException)
         {
-            return new StreamOutcome(translator.Usage, translator.Completed, failure, ClientGone: true) { ContentChunks = translator.ContentChunks };
+            return new StreamOutcome(translator.Usage, translator.Completed, failure, ClientGone: true) { ContentChunks = translator.ContentChunks, FirstEventAt = firstEventAt };
         }
 
-        return new StreamOutcome(translator.Usage, translator.Completed, failure, ClientGone: false) { ContentChunks = translator.ContentChunks };
+        return new StreamOutcome(translator.Usage, translator.Completed, failure, ClientGone: false) { ContentChunks = translator.ContentChunks, FirstEventAt = firstEventAt };
     }
 }
 
@@ -235,4 +237,7 @@ internal sealed record StreamRelayOptions(
 internal sealed record StreamOutcome(TokenUsage Usage, bool Completed, GatewayError? Error, bool ClientGone)
 {
     public int ContentChunks { get; init; }
+
+    /// <summary>Stopwatch timestamp when the first upstream event arrived; 0 when none did.</summary>
+    public long FirstEventAt { get; init; }
 }

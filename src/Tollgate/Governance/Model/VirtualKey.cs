@@ -44,6 +44,9 @@ public sealed record VirtualKey
     /// <summary>Most requests this key may have in flight at once; null for no cap.</summary>
     public int? MaxConcurrentRequests { get; init; }
 
+    /// <summary>How much prompt and answer text the request log keeps for this key; null follows <c>client.log_content</c>.</summary>
+    public Observability.RequestLogs.ContentLogMode? LogContent { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public bool FromConfigFile { get; init; }
