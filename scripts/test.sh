@@ -35,7 +35,7 @@ fail_setup() { # message; shows the end of the setup log, then counts the run as
 
 # --- tools -----------------------------------------------------------------------------------------
 # ensure_pkg COMMAND DEBIAN_PACKAGE...: installs the packages only when COMMAND is not on PATH.
-# Later: ensure_pkg redis-server redis-server; ensure_pkg chromium chromium chromium-driver
+# Later: ensure_pkg redis-server redis-server
 APT_UPDATED=0
 SUDO=()
 if ((EUID != 0)) && command -v sudo >/dev/null 2>&1; then SUDO=(sudo); fi
@@ -67,6 +67,8 @@ ensure_pkg() {
 command -v dotnet >/dev/null 2>&1 || fail_setup "the .NET 10 SDK (dotnet) is not installed"
 ensure_pkg node nodejs
 ensure_pkg npm npm
+# The UI tests (tests/Tollgate.Tests/Ui) drive Debian's Chromium through Playwright; no browser download.
+ensure_pkg chromium chromium fonts-dejavu-core
 
 # --- PostgreSQL for the storage tests ---------------------------------------------------------------
 # The PostgreSQL tests (tests/Tollgate.Tests/Storage) need a server on 127.0.0.1 and a role that may create databases:

@@ -39,7 +39,9 @@ public sealed class GatewayHost : IAsyncDisposable
 
     /// <param name="directory">Reuse a directory (and its data) from an earlier host, to test restarts; it is then kept.</param>
     /// <param name="postgres">An Npgsql connection string: store in PostgreSQL (<c>TOLLGATE_POSTGRES</c>) instead of SQLite.</param>
-    public static async Task<GatewayHost> StartAsync(string? configJson, Action<IServiceCollection>? configureServices = null, string? directory = null, string? postgres = null)
+    /// <param name="extraArgs">More command-line options, e.g. <c>--TOLLGATE_ADMIN_PASSWORD</c>.</param>
+    public static async Task<GatewayHost> StartAsync(string? configJson, Action<IServiceCollection>? configureServices = null, string? directory = null, string? postgres = null,
+        IEnumerable<string>? extraArgs = null)
     {
         var ownsDirectory = directory is null;
         directory ??= Path.Combine(Path.GetTempPath(), "tollgate-tests", Guid.NewGuid().ToString("N"));
@@ -56,6 +58,7 @@ public sealed class GatewayHost : IAsyncDisposable
             args.AddRange(["--TOLLGATE_POSTGRES", postgres, "--TOLLGATE_ENCRYPTION_KEY", PostgresEncryptionKey]);
         }
 
+        args.AddRange(extraArgs ?? []);
         if (configJson is not null)
         {
             var path = Path.Combine(directory, "tollgate.json");

@@ -83,7 +83,7 @@ export function fmtUsd(value) {
   if (v === 0) {
     return '$0';
   }
-  if (Math.abs(v) >= 100) {
+  if (Math.abs(v) >= 1) {
     return `$${v.toFixed(2)}`;
   }
   if (Math.abs(v) >= 0.01) {

@@ -217,7 +217,7 @@ export function createForm(specs) {
     const wrapper = spec.type === 'checkbox'
       ? h('div', { class: 'field check' }, h('label', { for: id }, input, spec.label), spec.help ? h('div', { class: 'help' }, spec.help) : null, error)
       : h('div', { class: 'field' },
-        h('label', { for: id }, spec.label, spec.required ? null : h('span', { class: 'muted small' }, ' (optional)')),
+        h('label', { for: id }, spec.label, spec.required || spec.optionalTag === false ? null : h('span', { class: 'muted small' }, ' (optional)')),
         input,
         spec.help ? h('div', { class: 'help' }, spec.help) : null,
         error);
@@ -287,7 +287,7 @@ export function createForm(specs) {
       for (const field of fields.values()) {
         const names = field.spec.params ?? [field.spec.name];
         if (!field.wrapper.classList.contains('hidden') && names.some(n => matches(param, n))) {
-          field.error.textContent = err.message;
+          field.error.textContent = err.message.replace(/^\$?[\w.[\]-]*:\s+/, '');
           field.error.classList.remove('hidden');
           field.wrapper.classList.add('invalid');
           field.input.focus();

@@ -62,7 +62,7 @@ function view({ stats, from, to, interval }, ctx) {
       body: emptyState({
         title: 'No requests in this time range',
         text: 'Send a request through the gateway (OpenAI-compatible, at /v1/chat/completions) or try a model in the playground; it shows up here within seconds.',
-        action: h('div', { class: 'row', style: null },
+        action: h('div', { class: 'row' },
           h('button', { class: 'primary', 'data-testid': 'empty-playground', onclick: () => ctx.navigate('playground') }, 'Open the playground'),
           h('button', { 'data-testid': 'empty-providers', onclick: () => ctx.navigate('providers') }, 'Add a provider')),
         testid: 'dashboard-empty',
@@ -106,6 +106,7 @@ function view({ stats, from, to, interval }, ctx) {
         ? emptyState({ title: 'No model traffic yet', text: '' })
         : table({
           testid: 'top-models-table',
+          rowTestId: m => `top-model-${m.provider}/${m.model}`,
           columns: [
             { label: 'Model', render: m => h('a', { href: `/ui/logs?provider=${encodeURIComponent(m.provider ?? '')}&model=${encodeURIComponent(m.model ?? '')}`, 'data-link': '' }, `${m.provider ?? '?'}/${m.model ?? '?'}`) },
             { label: 'Requests', num: true, render: m => fmtInt(m.requests) },

@@ -7,7 +7,8 @@ const ENDPOINT = '/api/playground/chat/completions';
 
 export async function render(ctx) {
   const content = h('div');
-  loadInto(content, () => get('/api/models'), list => view(ctx, (list.data ?? []).map(m => m.id).sort()));
+  // A chat playground: embedding models cannot answer, so they are not offered.
+  loadInto(content, () => get('/api/models'), list => view(ctx, (list.data ?? []).map(m => m.id).filter(id => !/embed|gte-|bge-|whisper|tts|dall-e/i.test(id)).sort()));
   return h('div', { 'data-testid': 'playground-page' },
     pageHeader({ title: 'Playground', subtitle: 'Try a model through the gateway, or compare two side by side with the same prompt. Runs are logged and billed like any request.' }),
     content);
@@ -27,8 +28,10 @@ function view(ctx, models) {
   const initial = ctx.query.get('model');
   const modelSelect = (testid, preferred) => h('select', { 'data-testid': testid },
     models.map(id => h('option', { value: id, selected: id === preferred }, id)));
-  const modelA = modelSelect('pg-model-a', initial && models.includes(initial) ? initial : models[0]);
-  const modelB = modelSelect('pg-model-b', models[1] ?? models[0]);
+  const chatLike = models.filter(id => !/instruct$|davinci|babbage/i.test(id));
+  const first = initial && models.includes(initial) ? initial : chatLike[0] ?? models[0];
+  const modelA = modelSelect('pg-model-a', first);
+  const modelB = modelSelect('pg-model-b', chatLike.find(id => id !== first) ?? models.find(id => id !== first) ?? first);
   const system = h('textarea', { rows: 3, placeholder: 'You are a helpful assistant.', 'data-testid': 'pg-system' });
   const user = h('textarea', { rows: 5, placeholder: 'Ask something…', 'data-testid': 'pg-user' });
   const temperature = h('input', { type: 'number', min: 0, max: 2, step: 0.1, value: '0.7', 'data-testid': 'pg-temperature' });
@@ -141,7 +144,7 @@ function setMetrics(slot, m) {
     item('TTFT', m.ttft === null ? '–' : fmtMs(m.ttft), 'pg-ttft'),
     item('tokens', m.usage ? `${fmtInt(m.usage.prompt_tokens)} in · ${fmtInt(m.usage.completion_tokens)} out` : '–', 'pg-tokens'),
     item('cost', m.cost === undefined ? '…' : m.cost === null ? 'no price' : `${fmtUsd(m.cost)}${m.costEstimated ? ' (est.)' : ''}`, 'pg-cost'),
-    m.overhead ? item('gateway overhead', `${m.overhead} ms`, 'pg-overhead') : null,
+    m.overhead ? item('gateway overhead', fmtMs(Number(m.overhead)), 'pg-overhead') : null,
     m.requestId ? h('a', { href: `/ui/logs/${enc(m.requestId)}`, 'data-link': '', 'data-testid': 'pg-log-link' }, 'View log') : null);
 }
 
@@ -194,10 +197,10 @@ async function runOne(slot, body, virtualKey, signal) {
     replace(slot.status, badge('done', 'ok', 'pg-status'));
     setMetrics(slot, m);
     if (m.cost === undefined) {
-      m.cost = await costOf(m.requestId, body.model, served, m.usage, signal);
-      m.costEstimated = m.cost?.estimated ?? false;
-      m.cost = m.cost?.value ?? null;
-      setMetrics(slot, m);
+      // Not awaited: the run is over when the answer is; the cost fills in when the log has it.
+      costOf(m.requestId, body.model, served, m.usage, signal).then(cost => {
+        setMetrics(slot, { ...m, cost: cost?.value ?? null, costEstimated: cost?.estimated ?? false });
+      });
     }
   } catch (err) {
     m.latency = performance.now() - started;
