@@ -39,6 +39,10 @@ public static class TollgateApp
             kestrel.Limits.MaxRequestBodySize = null;
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Hosting starts an Activity for every request whenever this category logs at all (even only Critical), and an
+        // Activity makes HttpClient's diagnostics handler do its work and add a traceparent upstream. It logs nothing
+        // we use; with tracing on (OTEL_*), the ActivitySource listener creates the Activity anyway.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
 
         Directory.CreateDirectory(options.DataDirectory);
