@@ -129,7 +129,9 @@ function fillBuckets(buckets, from, to, interval) {
   const last = Math.floor(to.getTime() / step);
   for (let k = first; k <= last; k++) {
     const b = byKey.get(k);
-    out.push(b ? { ...b, time: k * step } : {
+    // An interval without requests has no latency (the API reports 0): a gap, not a dip to zero.
+    const quiet = b && !b.requests ? { avg_latency_ms: null, max_latency_ms: null, avg_ttft_ms: null } : {};
+    out.push(b ? { ...b, ...quiet, time: k * step } : {
       time: k * step, requests: 0, errors: 0, prompt_tokens: 0, completion_tokens: 0, cost_usd: 0,
       avg_latency_ms: null, max_latency_ms: null, avg_ttft_ms: null,
     });

@@ -67,7 +67,7 @@ function body(title, text, testid) {
     testid,
     actions: text ? [copyButton(text, `${testid}-copy`)] : [],
     body: text === null || text === undefined
-      ? h('p', { class: 'muted' }, 'Not logged. Bodies are kept only when content logging is on for this gateway.')
+      ? h('p', { class: 'muted' }, 'Not logged. Bodies are kept only when content logging is on (client.log_content in the config file, or per virtual key).')
       : h('pre', { class: 'code', 'data-testid': `${testid}-text` }, pretty(text)),
   });
 }

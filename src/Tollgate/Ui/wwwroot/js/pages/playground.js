@@ -257,8 +257,9 @@ async function costOf(requestId, requested, served, usage, signal) {
       await new Promise(resolve => setTimeout(resolve, 400 + attempt * 300));
       try {
         const entry = await get(`/api/logs/${enc(requestId)}`, { signal, allowUnauthorized: true });
-        if (entry && entry.cost_usd !== undefined) {
-          return { value: entry.cost_usd, estimated: !!entry.estimated };
+        if (entry) {
+          // Logged without cost_usd: the model has no price (the log says so; guessing would not help).
+          return { value: entry.cost_usd ?? null, estimated: !!entry.estimated };
         }
       } catch (err) {
         if (err.status !== 404) {
