@@ -39,7 +39,8 @@ function render({ width, times, series, format, kind, readout }) {
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const n = times.length;
   const all = series.flatMap(s => s.values.filter(v => v !== null && v !== undefined));
-  const max = niceMax(all.length ? Math.max(...all) : 0);
+  const step = niceStep(all.length ? Math.max(...all) / 4 : 0);
+  const max = step * 4;
   const x = i => PAD.left + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
   const y = v => PAD.top + plotH - (max === 0 ? 0 : (v / max) * plotH);
 
@@ -110,7 +111,8 @@ function render({ width, times, series, format, kind, readout }) {
   return svg;
 }
 
-function niceMax(value) {
+/** A round grid step (1, 2, 2.5 or 5 × 10ⁿ) at least `value`, so four steps cover the data with readable labels. */
+function niceStep(value) {
   if (value <= 0) {
     return 1;
   }

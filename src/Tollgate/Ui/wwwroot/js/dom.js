@@ -89,7 +89,11 @@ export function fmtUsd(value) {
   if (Math.abs(v) >= 0.01) {
     return `$${v.toFixed(4)}`;
   }
-  return `$${v.toPrecision(3)}`;
+  if (Math.abs(v) < 0.000001) {
+    return '<$0.000001';
+  }
+  // Three significant digits without trailing zeros: $0.00002, $0.000153.
+  return `$${Number(v.toPrecision(3)).toFixed(8).replace(/0+$/, '')}`;
 }
 
 export function fmtPct(ratio) {

@@ -124,6 +124,11 @@ async function render() {
     history.replaceState(null, '', `${BASE}login${next}`);
     return render();
   }
+  if (found?.route.public && session.user) {
+    // Signed in already: the login page has nothing to offer.
+    history.replaceState(null, '', BASE);
+    return render();
+  }
   if (found?.route.public) {
     navEl = null;
     const module = await import(`./pages/${found.route.page}.js`);
