@@ -133,6 +133,12 @@ public sealed class UiTourTests(UiFixture fixture) : IClassFixture<UiFixture>
         await Expect(page.TestId("card-requests-value")).ToHaveTextAsync(new Regex(@"^[1-9]"));
         await UiSteps.ScreenshotAsync(page, "dashboard");
 
+        // ---- settings: the gateway's summary and, for an admin, the users ----
+        await page.TestId("nav-settings").ClickAsync();
+        await Expect(page.TestId("settings-version")).Not.ToHaveTextAsync("–");
+        await Expect(page.TestId("user-row-admin")).ToContainTextAsync("admin");
+        await UiSteps.ScreenshotAsync(page, "settings");
+
         Assert.Empty(scriptErrors);
         await page.Context.CloseAsync();
     }

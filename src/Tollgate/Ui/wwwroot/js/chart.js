@@ -95,6 +95,13 @@ function render({ width, times, series, format, kind, readout }) {
         svg.appendChild(h('svg:path', { class: `area ${s.className}`, d: area }));
         svg.appendChild(h('svg:path', { class: `line ${s.className}`, d }));
       }
+      // A value with no neighbour draws no line: mark it with a dot so a lone busy minute is still visible.
+      s.values.forEach((v, i) => {
+        const alone = v !== null && v !== undefined && (s.values[i - 1] ?? null) === null && (s.values[i + 1] ?? null) === null;
+        if (alone) {
+          svg.appendChild(h('svg:circle', { class: `dot ${s.className}`, cx: x(i), cy: y(v), r: 3 }));
+        }
+      });
     }
   }
 
