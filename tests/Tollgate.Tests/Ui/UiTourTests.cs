@@ -71,6 +71,7 @@ public sealed class UiTourTests(UiFixture fixture) : IClassFixture<UiFixture>
         await Expect(page.TestId("vk-secret-dialog")).ToContainTextAsync("shown only once");
         await UiSteps.ScreenshotAsync(page, "virtual-key-created");
         await page.TestId("vk-secret-done").ClickAsync();
+        await Expect(page.TestId("vk-secret-dialog")).ToHaveCountAsync(0);
         var row = page.TestId("vk-row-checkout-service");
         await Expect(row).ToContainTextAsync("active");
         Assert.DoesNotContain(virtualKey, await page.ContentAsync(), StringComparison.Ordinal);
