@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Tollgate.Api.Auth;
+using Tollgate.Storage;
 using Tollgate.Tests.Functional;
 
 namespace Tollgate.Tests.Api.Auth;
@@ -150,6 +153,34 @@ public sealed class UsersApiTests(AuthGatewayFixture fixture) : IClassFixture<Au
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task SignIn_UpgradesAHashMadeWithFewerIterations()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "tollgate-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var before = await GatewayHost.StartAsync(configJson: null, directory: directory, extraArgs: ["--TOLLGATE_ADMIN_PASSWORD", "upgrade-me-pw"]))
+            {
+                Assert.StartsWith($"pbkdf2-sha256${GatewayHost.TestPasswordIterations}$", StoredHash(before), StringComparison.Ordinal);
+            }
+
+            // The same store after the work factor was raised: the old hash still signs in, and is then replaced.
+            await using var after = await GatewayHost.StartAsync(configJson: null, directory: directory,
+                configureServices: services => services.AddSingleton(new PasswordHasher(GatewayHost.TestPasswordIterations * 2)));
+            using var ui = new UiClient(after);
+            Assert.Equal(HttpStatusCode.OK, (await ui.LoginAsync("admin", "upgrade-me-pw")).Status);
+            Assert.StartsWith($"pbkdf2-sha256${GatewayHost.TestPasswordIterations * 2}$", StoredHash(after), StringComparison.Ordinal);
+            using var again = new UiClient(after);
+            Assert.Equal(HttpStatusCode.OK, (await again.LoginAsync("admin", "upgrade-me-pw")).Status);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        static string StoredHash(GatewayHost gateway) => gateway.Services.GetRequiredService<IGatewayStore>().GetUser("admin")!.PasswordHash;
     }
 
     [Fact]
