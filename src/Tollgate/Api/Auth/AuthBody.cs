@@ -12,6 +12,14 @@ internal static class AuthBody
     public static async Task<(T? Value, GatewayError? Error)> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type)
         where T : class
     {
+        // An HTML form on another site can POST text/plain but not application/json without a CORS preflight we never
+        // grant; insisting on JSON closes login CSRF (signing a victim's browser into the attacker's account).
+        if (!context.Request.HasJsonContentType())
+        {
+            return (null, new GatewayError(StatusCodes.Status415UnsupportedMediaType, "Send the body as JSON with 'Content-Type: application/json'.",
+                ErrorTypes.InvalidRequest, "unsupported_media_type"));
+        }
+
         var (body, error) = await RequestBodyReader.ReadAsync(context, MaxBytes).ConfigureAwait(false);
         if (error is not null)
         {

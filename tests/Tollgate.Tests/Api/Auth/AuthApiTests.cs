@@ -84,6 +84,18 @@ public sealed class AuthApiTests(AuthGatewayFixture fixture) : IClassFixture<Aut
     }
 
     [Fact]
+    public async Task Login_WithAFormContentType_Is415_SoAnotherSiteCannotPostIt()
+    {
+        using var ui = new UiClient(Gateway);
+
+        var reply = await ui.SendAsync(HttpMethod.Post, "/api/auth/login", null, csrf: null, session: false, configure: r =>
+            r.Content = new StringContent($$"""{ "username": "admin", "password": "{{AuthGatewayFixture.AdminPassword}}" }""", System.Text.Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, reply.Status);
+        Assert.Null(UiClient.SessionCookie(reply.Response));
+    }
+
+    [Fact]
     public async Task Me_WithTheAdminToken_IsTheTokenWithANullCsrfToken()
     {
         var (response, body) = await Gateway.AdminAsync(HttpMethod.Get, "/api/auth/me");
