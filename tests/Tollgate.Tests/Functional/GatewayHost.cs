@@ -11,6 +11,9 @@ public sealed class GatewayHost : IAsyncDisposable
 {
     public const string AdminToken = "tga-test-admin-token";
 
+    /// <summary>PBKDF2 iterations of test gateways' password hashes (production uses PasswordHasher.DefaultIterations).</summary>
+    public const int TestPasswordIterations = 1_000;
+
     /// <summary>Gateways sharing a PostgreSQL database must share the key that encrypts the secrets stored there.</summary>
     public const string PostgresEncryptionKey = "test-cluster-encryption-key";
 
@@ -39,7 +42,9 @@ public sealed class GatewayHost : IAsyncDisposable
 
     /// <param name="directory">Reuse a directory (and its data) from an earlier host, to test restarts; it is then kept.</param>
     /// <param name="postgres">An Npgsql connection string: store in PostgreSQL (<c>TOLLGATE_POSTGRES</c>) instead of SQLite.</param>
-    public static async Task<GatewayHost> StartAsync(string? configJson, Action<IServiceCollection>? configureServices = null, string? directory = null, string? postgres = null)
+    /// <param name="extraArgs">More command-line options, e.g. <c>--TOLLGATE_ADMIN_PASSWORD</c>.</param>
+    public static async Task<GatewayHost> StartAsync(string? configJson, Action<IServiceCollection>? configureServices = null, string? directory = null, string? postgres = null,
+        IEnumerable<string>? extraArgs = null)
     {
         var ownsDirectory = directory is null;
         directory ??= Path.Combine(Path.GetTempPath(), "tollgate-tests", Guid.NewGuid().ToString("N"));
@@ -56,6 +61,7 @@ public sealed class GatewayHost : IAsyncDisposable
             args.AddRange(["--TOLLGATE_POSTGRES", postgres, "--TOLLGATE_ENCRYPTION_KEY", PostgresEncryptionKey]);
         }
 
+        args.AddRange(extraArgs ?? []);
         if (configJson is not null)
         {
             var path = Path.Combine(directory, "tollgate.json");
@@ -64,7 +70,13 @@ public sealed class GatewayHost : IAsyncDisposable
             args.Add(path);
         }
 
-        var app = TollgateApp.Build([.. args], configureServices);
+        // Every start hashes the first admin's password; at the production work factor (~0.3 s of CPU each) that adds up
+        // over a suite of gateways on a small machine. A test that needs the real factor registers its own hasher.
+        var app = TollgateApp.Build([.. args], services =>
+        {
+            services.AddSingleton(new Tollgate.Api.Auth.PasswordHasher(TestPasswordIterations));
+            configureServices?.Invoke(services);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new GatewayHost(app, directory, address, ownsDirectory);
