@@ -1,4 +1,5 @@
 using Tollgate.Api;
+using Tollgate.Api.Auth;
 using Tollgate.Configuration;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
@@ -23,6 +24,7 @@ public static class TollgateApp
             ConfigPath = configuration["config"] ?? configuration["TOLLGATE_CONFIG"],
             DataDirectory = configuration["data"] ?? configuration["TOLLGATE_DATA"] ?? "data",
             AdminToken = configuration["TOLLGATE_ADMIN_TOKEN"],
+            AdminPassword = configuration["TOLLGATE_ADMIN_PASSWORD"],
             EncryptionKey = configuration["TOLLGATE_ENCRYPTION_KEY"],
             PostgresConnectionString = configuration["TOLLGATE_POSTGRES"],
         };
@@ -70,6 +72,10 @@ public static class TollgateApp
         services.AddSingleton<Governance.GovernanceRebuilder>();
         services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AdminAuth>();
+        services.AddSingleton(new PasswordHasher());
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<UserService>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, JsonOutput.Context));
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
@@ -82,9 +88,11 @@ public static class TollgateApp
         app.Services.GetRequiredService<GatewayConfigMonitor>().Initialize();
         app.Services.GetRequiredService<ProviderRegistry>();
         app.Services.GetRequiredService<AdminAuth>();
+        app.Services.GetRequiredService<UserService>().EnsureBootstrapAdmin();
         app.Services.GetRequiredService<Governance.GovernanceRebuilder>().RestoreBudgets();
 
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseMiddleware<AdminAuthMiddleware>();
         app.MapOpenApi("/api/openapi.json");
         app.MapHealthApi();
         app.MapInferenceApi();
@@ -93,6 +101,9 @@ public static class TollgateApp
         app.MapGovernanceAdminApi();
         app.MapRoutingAdminApi();
         app.MapPlaygroundApi();
+        app.MapAuthApi();
+        app.MapUsersApi();
+        app.MapSettingsApi();
         app.MapUi();
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",

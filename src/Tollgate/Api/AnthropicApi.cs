@@ -16,7 +16,8 @@ internal static class AnthropicApi
     public static IEndpointRouteBuilder MapAnthropicApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/anthropic/v1").WithTags("Anthropic");
-        group.MapPost("/messages", (HttpContext context, InferenceExecutor executor) =>
+        var executor = endpoints.ServiceProvider.GetRequiredService<InferenceExecutor>(); // no DI scope per request
+        group.MapPost("/messages", (HttpContext context, CancellationToken _) =>
             executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, EntryPoint.Anthropic));
         group.MapPost("/messages/count_tokens", CountTokensAsync);
         group.MapGet("/models", ListModelsAsync);

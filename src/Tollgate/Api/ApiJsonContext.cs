@@ -6,6 +6,7 @@ namespace Tollgate.Api;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(ReadyStatus))]
+[JsonSerializable(typeof(SettingsView))]
 [JsonSerializable(typeof(ProviderView))]
 [JsonSerializable(typeof(ProviderList))]
 [JsonSerializable(typeof(ModelEntryView[]))]

@@ -7,17 +7,21 @@ internal static class InferenceApi
 {
     public static IEndpointRouteBuilder MapInferenceApi(this IEndpointRouteBuilder endpoints)
     {
+        // Taken once here rather than as a handler parameter: resolving it per request would create a DI scope per
+        // request (a dictionary and a feature object each time) for a singleton. The unused CancellationToken keeps the
+        // handlers out of the RequestDelegate overload, which would leave them out of the OpenAPI document.
+        var executor = endpoints.ServiceProvider.GetRequiredService<InferenceExecutor>();
         // /openai is a drop-in path: a bare model name there means the openai provider (issue 6).
         foreach (var (prefix, entry) in new[] { ("/v1", EntryPoint.OpenAI), ("/openai/v1", EntryPoint.OpenAIDropIn) })
         {
             var group = endpoints.MapGroup(prefix).WithTags("Inference");
-            group.MapPost("/chat/completions", (HttpContext context, InferenceExecutor executor) =>
+            group.MapPost("/chat/completions", (HttpContext context, CancellationToken _) =>
                 executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, entry));
-            group.MapPost("/completions", (HttpContext context, InferenceExecutor executor) =>
+            group.MapPost("/completions", (HttpContext context, CancellationToken _) =>
                 executor.ExecuteAsync(context, InferenceOperation.Completions, entry));
-            group.MapPost("/embeddings", (HttpContext context, InferenceExecutor executor) =>
+            group.MapPost("/embeddings", (HttpContext context, CancellationToken _) =>
                 executor.ExecuteAsync(context, InferenceOperation.Embeddings, entry));
-            group.MapPost("/responses", (HttpContext context, InferenceExecutor executor) =>
+            group.MapPost("/responses", (HttpContext context, CancellationToken _) =>
                 executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, entry == EntryPoint.OpenAI ? EntryPoint.Responses : EntryPoint.ResponsesDropIn));
             group.MapGet("/models", ModelsEndpoint.ListAsync);
             group.MapGet("/models/{**model}", ModelsEndpoint.GetAsync);
@@ -28,13 +32,13 @@ internal static class InferenceApi
 
         // Databricks drop-in: Databricks SDK and MLflow deployments clients change only the host.
         var databricks = endpoints.MapGroup("/databricks/serving-endpoints").WithTags("Databricks");
-        databricks.MapPost("/{name}/invocations", (HttpContext context, string name, InferenceExecutor executor) =>
+        databricks.MapPost("/{name}/invocations", (HttpContext context, string name, CancellationToken _) =>
             executor.ExecuteAsync(context, null, EntryPoint.DatabricksEndpoint(name)));
-        databricks.MapPost("/chat/completions", (HttpContext context, InferenceExecutor executor) =>
+        databricks.MapPost("/chat/completions", (HttpContext context, CancellationToken _) =>
             executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, EntryPoint.Databricks));
-        databricks.MapPost("/completions", (HttpContext context, InferenceExecutor executor) =>
+        databricks.MapPost("/completions", (HttpContext context, CancellationToken _) =>
             executor.ExecuteAsync(context, InferenceOperation.Completions, EntryPoint.Databricks));
-        databricks.MapPost("/embeddings", (HttpContext context, InferenceExecutor executor) =>
+        databricks.MapPost("/embeddings", (HttpContext context, CancellationToken _) =>
             executor.ExecuteAsync(context, InferenceOperation.Embeddings, EntryPoint.Databricks));
         return endpoints;
     }

@@ -11,6 +11,12 @@ public sealed class GatewayOptions
 
     public string? AdminToken { get; set; }
 
+    /// <summary>
+    /// Password of the first admin user (<c>TOLLGATE_ADMIN_PASSWORD</c>), used only when the store has no user yet;
+    /// without it one is generated and printed once. Never log it.
+    /// </summary>
+    public string? AdminPassword { get; set; }
+
     public string? EncryptionKey { get; set; }
 
     /// <summary>

@@ -17,4 +17,33 @@ internal static partial class GatewayLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Request observer {Observer} failed on request {RequestId}")]
     public static partial void ObserverFailed(ILogger logger, string observer, string requestId, Exception exception);
 
+    // 1100-1119: admin sign-in and user management, on the "Tollgate.Audit" category so operators can route them apart.
+    // Never a password or a session token; usernames of failed sign-ins are what the client typed.
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Admin sign-in: {Username} ({Role}) from {ClientAddress}")]
+    public static partial void SignedIn(ILogger logger, string username, string role, string clientAddress);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Failed admin sign-in for {Username} from {ClientAddress}")]
+    public static partial void SignInFailed(ILogger logger, string username, string clientAddress);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Admin sign-in throttled for {Username} from {ClientAddress} ({RetryAfterSeconds} s)")]
+    public static partial void SignInThrottled(ILogger logger, string username, string clientAddress, int retryAfterSeconds);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Admin sign-out: {Username}")]
+    public static partial void SignedOut(ILogger logger, string username);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Admin user {Username} changed their password; their other sessions ended")]
+    public static partial void PasswordChanged(ILogger logger, string username);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Admin user {Username} ({Role}) created by {Actor}")]
+    public static partial void UserCreated(ILogger logger, string username, string role, string actor);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Information,
+        Message = "Admin user {Username} updated by {Actor}: role {Role}, password changed {PasswordChanged}; their sessions ended")]
+    public static partial void UserUpdated(ILogger logger, string username, string role, bool passwordChanged, string actor);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Admin user {Username} deleted by {Actor}")]
+    public static partial void UserDeleted(ILogger logger, string username, string actor);
+
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Warning, Message = "Created the first admin user '{Username}' ({Source})")]
+    public static partial void BootstrapAdminCreated(ILogger logger, string username, string source);
 }

@@ -42,22 +42,8 @@ internal sealed class InferenceExecutor(
     public Task ExecuteAsync(HttpContext context, InferenceOperation operation) => ExecuteAsync(context, operation, EntryPoint.OpenAI);
 
     /// <param name="operation">The operation, or null to take it from the body (Databricks invocations).</param>
-    public async Task ExecuteAsync(HttpContext context, InferenceOperation? operation, EntryPoint entry)
-    {
-        var record = new RequestRecord(context, entry, Stopwatch.GetTimestamp(), time.GetUtcNow()) { Operation = operation };
-        try
-        {
-            await RunAsync(record, operation).ConfigureAwait(false);
-        }
-        catch (Exception) when (MarkCrashed(record))
-        {
-            throw; // never reached: the filter only notes the crash for the log and lets the error middleware answer
-        }
-        finally
-        {
-            telemetry.Complete(record);
-        }
-    }
+    public Task ExecuteAsync(HttpContext context, InferenceOperation? operation, EntryPoint entry) =>
+        RunAsync(new RequestRecord(context, entry, Stopwatch.GetTimestamp(), time.GetUtcNow()) { Operation = operation }, operation);
 
     private static bool MarkCrashed(RequestRecord record)
     {
@@ -75,158 +61,169 @@ internal sealed class InferenceExecutor(
     {
         var context = record.Http;
         var entry = record.Entry;
-        var dialect = entry.Dialect;
-        var startedAt = record.StartedAt;
-        var requestId = GatewayHeaders.EnsureRequestId(context);
-        record.RequestId = requestId;
-        var authError = governance.Authenticate(context, out var virtualKey, enforce: !entry.Playground);
-        if (authError is not null)
+        try
         {
-            await FailAsync(record, authError).ConfigureAwait(false);
-            return;
-        }
-
-        record.VirtualKey = virtualKey;
-        record.Content = ContentPolicy(virtualKey);
-        if (record.Content != ContentLogMode.Off)
-        {
-            var capture = new ResponseCaptureStream(context.Response.Body, ContentLogLimits.For(record.Content));
-            context.Response.Body = capture;
-            record.ResponseCapture = capture;
-        }
-
-        var (body, readError) = await RequestBodyReader.ReadAsync(context, config.Current.Client.MaxRequestBodyBytes).ConfigureAwait(false);
-        if (readError is not null)
-        {
-            await FailAsync(record, readError).ConfigureAwait(false);
-            return;
-        }
-
-        if (record.Content != ContentLogMode.Off)
-        {
-            record.RequestBody = ContentLogLimits.Text(body!.WrittenSpan, ContentLogLimits.For(record.Content));
-        }
-
-        ResponsesState? responses = null;
-        PooledBufferWriter? original = null;
-        if (dialect == ClientDialect.Responses)
-        {
-            // Translate the Responses request (with any stored conversation it continues) into a chat request; the
-            // original stays for a passthrough to OpenAI.
-            var (translated, translateError, state) = TranslateResponsesRequest(body!);
-            if (translateError is not null)
+            var dialect = entry.Dialect;
+            var startedAt = record.StartedAt;
+            var requestId = GatewayHeaders.EnsureRequestId(context);
+            record.RequestId = requestId;
+            var authError = governance.Authenticate(context, out var virtualKey, enforce: !entry.Playground);
+            if (authError is not null)
             {
-                body!.Dispose();
-                await FailAsync(record, translateError).ConfigureAwait(false);
+                await FailAsync(record, authError).ConfigureAwait(false);
                 return;
             }
 
-            original = body;
-            body = translated;
-            responses = state;
-        }
-
-        if (dialect == ClientDialect.Anthropic)
-        {
-            // Translate the Messages request into the OpenAI dialect the pipeline runs in; answers are translated back.
-            // The original stays for a passthrough to an Anthropic provider.
-            var (translated, translateError) = TranslateAnthropicRequest(body!);
-            if (translateError is not null)
+            record.VirtualKey = virtualKey;
+            record.Content = ContentPolicy(virtualKey);
+            if (record.Content != ContentLogMode.Off)
             {
-                body!.Dispose();
-                await FailAsync(record, translateError).ConfigureAwait(false);
+                var capture = new ResponseCaptureStream(context.Response.Body, ContentLogLimits.For(record.Content));
+                context.Response.Body = capture;
+                record.ResponseCapture = capture;
+            }
+
+            var (body, readError) = await RequestBodyReader.ReadAsync(context, config.Current.Client.MaxRequestBodyBytes).ConfigureAwait(false);
+            if (readError is not null)
+            {
+                await FailAsync(record, readError).ConfigureAwait(false);
                 return;
             }
 
-            original = body;
-            body = translated;
-        }
-
-        using (original)
-        using (responses)
-        using (body)
-        {
-            if (!RequestSniffer.TrySniff(body!.WrittenSpan, out var sniff, out var sniffError))
+            if (record.Content != ContentLogMode.Off)
             {
-                await FailAsync(record, GatewayError.BadRequest(sniffError!)).ConfigureAwait(false);
-                return;
+                record.RequestBody = ContentLogLimits.Text(body!.WrittenSpan, ContentLogLimits.For(record.Content));
             }
 
-            if (entry.PathModel is not null)
+            ResponsesState? responses = null;
+            PooledBufferWriter? original = null;
+            if (dialect == ClientDialect.Responses)
             {
-                // The URL names the model (a Databricks serving endpoint); the body's model field, if any, is ignored.
-                sniff.Model = entry.PathModel;
-            }
-
-            var resolvedOperation = operation
-                ?? (sniff.HasMessages ? InferenceOperation.ChatCompletions
-                    : sniff.HasInput ? InferenceOperation.Embeddings
-                    : sniff.HasPrompt ? InferenceOperation.Completions
-                    : InferenceOperation.ChatCompletions);
-            record.Operation = resolvedOperation;
-            record.RequestedModel = sniff.Model;
-            record.Stream = sniff.Stream && resolvedOperation != InferenceOperation.Embeddings;
-
-            if (string.IsNullOrEmpty(sniff.Model))
-            {
-                await FailAsync(record, GatewayError.BadRequest("You must provide a model parameter.", "model", "missing_model")).ConfigureAwait(false);
-                return;
-            }
-
-            // The requested model first, then the request's fallbacks in order. Each candidate is admitted on its own
-            // (its own price and limits) and settled whatever happens; a fallback is tried only while nothing has
-            // reached the client.
-            var requested = sniff.Model;
-            var rules = config.Current.RoutingRules;
-            if (rules.Count > 0 && RoutingRules.Apply(rules, requested, virtualKey?.Id, virtualKey?.TeamId, context.Request.Headers, sniff.Metadata, Random.Shared, routes.Factor) is { } routed)
-            {
-                requested = routed.Target.Model;
-                context.Response.Headers[GatewayHeaders.RouteRule] = routed.Rule.Name;
-            }
-
-            // The request's own fallbacks win; otherwise the virtual key's, otherwise the config's for this model.
-            IReadOnlyList<string>? fallbacks = sniff.Fallbacks is { Count: > 0 } own ? own
-                : virtualKey?.Fallbacks is { Count: > 0 } keyFallbacks ? keyFallbacks
-                : config.Current.DefaultFallbacks.TryGetValue(sniff.Model, out var configured) ? configured
-                : null;
-            var candidates = fallbacks is null ? new List<string> { requested } : [requested, .. fallbacks];
-            var request = new InferenceRequest(context, resolvedOperation, entry, sniff, body.WrittenMemory, original?.WrittenMemory ?? default,
-                responses, virtualKey, requestId, startedAt);
-            GatewayError? error = null;
-            InferenceCall? last = null;
-            for (var index = 0; index < candidates.Count; index++)
-            {
-                context.Response.Headers[GatewayHeaders.FallbackUsed] = index > 0 ? "true" : "false";
-                var (call, candidateError) = await TryCandidateAsync(request, candidates[index]).ConfigureAwait(false);
-                record.Fallbacks = index;
-                if (call is not null)
+                // Translate the Responses request (with any stored conversation it continues) into a chat request; the
+                // original stays for a passthrough to OpenAI.
+                var (translated, translateError, state) = TranslateResponsesRequest(body!);
+                if (translateError is not null)
                 {
-                    record.Add(call);
+                    body!.Dispose();
+                    await FailAsync(record, translateError).ConfigureAwait(false);
+                    return;
                 }
 
-                last = call ?? last;
-                error = candidateError;
-                if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested || !WorthAFallback(error))
-                {
-                    break;
-                }
+                original = body;
+                body = translated;
+                responses = state;
             }
 
-            if (error is not null && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            if (dialect == ClientDialect.Anthropic)
             {
+                // Translate the Messages request into the OpenAI dialect the pipeline runs in; answers are translated back.
+                // The original stays for a passthrough to an Anthropic provider.
+                var (translated, translateError) = TranslateAnthropicRequest(body!);
+                if (translateError is not null)
+                {
+                    body!.Dispose();
+                    await FailAsync(record, translateError).ConfigureAwait(false);
+                    return;
+                }
+
+                original = body;
+                body = translated;
+            }
+
+            using (original)
+            using (responses)
+            using (body)
+            {
+                if (!RequestSniffer.TrySniff(body!.WrittenSpan, out var sniff, out var sniffError))
+                {
+                    await FailAsync(record, GatewayError.BadRequest(sniffError!)).ConfigureAwait(false);
+                    return;
+                }
+
+                if (entry.PathModel is not null)
+                {
+                    // The URL names the model (a Databricks serving endpoint); the body's model field, if any, is ignored.
+                    sniff.Model = entry.PathModel;
+                }
+
+                var resolvedOperation = operation
+                    ?? (sniff.HasMessages ? InferenceOperation.ChatCompletions
+                        : sniff.HasInput ? InferenceOperation.Embeddings
+                        : sniff.HasPrompt ? InferenceOperation.Completions
+                        : InferenceOperation.ChatCompletions);
+                record.Operation = resolvedOperation;
+                record.RequestedModel = sniff.Model;
+                record.Stream = sniff.Stream && resolvedOperation != InferenceOperation.Embeddings;
+
+                if (string.IsNullOrEmpty(sniff.Model))
+                {
+                    await FailAsync(record, GatewayError.BadRequest("You must provide a model parameter.", "model", "missing_model")).ConfigureAwait(false);
+                    return;
+                }
+
+                // The requested model first, then the request's fallbacks in order. Each candidate is admitted on its own
+                // (its own price and limits) and settled whatever happens; a fallback is tried only while nothing has
+                // reached the client.
+                var requested = sniff.Model;
+                var rules = config.Current.RoutingRules;
+                if (rules.Count > 0 && RoutingRules.Apply(rules, requested, virtualKey?.Id, virtualKey?.TeamId, context.Request.Headers, sniff.Metadata, Random.Shared, routes.Factor) is { } routed)
+                {
+                    requested = routed.Target.Model;
+                    context.Response.Headers[GatewayHeaders.RouteRule] = routed.Rule.Name;
+                }
+
+                // The request's own fallbacks win; otherwise the virtual key's, otherwise the config's for this model.
+                IReadOnlyList<string>? fallbacks = sniff.Fallbacks is { Count: > 0 } own ? own
+                    : virtualKey?.Fallbacks is { Count: > 0 } keyFallbacks ? keyFallbacks
+                    : config.Current.DefaultFallbacks.TryGetValue(sniff.Model, out var configured) ? configured
+                    : null;
+                var candidates = fallbacks is null ? new List<string> { requested } : [requested, .. fallbacks];
+                var request = new InferenceRequest(context, resolvedOperation, entry, sniff, body.WrittenMemory, original?.WrittenMemory ?? default,
+                    responses, virtualKey, requestId, startedAt);
+                GatewayError? error = null;
+                InferenceCall? last = null;
+                for (var index = 0; index < candidates.Count; index++)
+                {
+                    context.Response.Headers[GatewayHeaders.FallbackUsed] = index > 0 ? "true" : "false";
+                    var (call, candidateError) = await TryCandidateAsync(request, candidates[index]).ConfigureAwait(false);
+                    record.Fallbacks = index;
+                    if (call is not null)
+                    {
+                        record.Add(call);
+                    }
+
+                    last = call ?? last;
+                    error = candidateError;
+                    if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested || !WorthAFallback(error))
+                    {
+                        break;
+                    }
+                }
+
+                if (error is not null && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+                {
+                    if (last is not null)
+                    {
+                        GatewayHeaders.SetRoute(context, last);
+                    }
+
+                    await FailAsync(record, error).ConfigureAwait(false);
+                }
+
                 if (last is not null)
                 {
-                    GatewayHeaders.SetRoute(context, last);
+                    GatewayLog.RequestCompleted(logger, requestId, last.Provider.Name, last.Model, context.Response.StatusCode, last.Attempts,
+                        last.Usage.PromptTokens, last.Usage.CompletionTokens, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds);
                 }
-
-                await FailAsync(record, error).ConfigureAwait(false);
             }
-
-            if (last is not null)
-            {
-                GatewayLog.RequestCompleted(logger, requestId, last.Provider.Name, last.Model, context.Response.StatusCode, last.Attempts,
-                    last.Usage.PromptTokens, last.Usage.CompletionTokens, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds);
-            }
+        }
+        catch (Exception) when (MarkCrashed(record))
+        {
+            throw; // never reached: the filter only notes the crash for the log and lets the error middleware answer
+        }
+        finally
+        {
+            telemetry.Complete(record);
         }
     }
 

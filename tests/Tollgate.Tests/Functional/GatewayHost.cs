@@ -11,6 +11,9 @@ public sealed class GatewayHost : IAsyncDisposable
 {
     public const string AdminToken = "tga-test-admin-token";
 
+    /// <summary>PBKDF2 iterations of test gateways' password hashes (production uses PasswordHasher.DefaultIterations).</summary>
+    public const int TestPasswordIterations = 1_000;
+
     /// <summary>Gateways sharing a PostgreSQL database must share the key that encrypts the secrets stored there.</summary>
     public const string PostgresEncryptionKey = "test-cluster-encryption-key";
 
@@ -67,7 +70,13 @@ public sealed class GatewayHost : IAsyncDisposable
             args.Add(path);
         }
 
-        var app = TollgateApp.Build([.. args], configureServices);
+        // Every start hashes the first admin's password; at the production work factor (~0.3 s of CPU each) that adds up
+        // over a suite of gateways on a small machine. A test that needs the real factor registers its own hasher.
+        var app = TollgateApp.Build([.. args], services =>
+        {
+            services.AddSingleton(new Tollgate.Api.Auth.PasswordHasher(TestPasswordIterations));
+            configureServices?.Invoke(services);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new GatewayHost(app, directory, address, ownsDirectory);

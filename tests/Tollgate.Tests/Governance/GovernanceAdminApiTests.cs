@@ -165,10 +165,11 @@ public sealed class GovernanceAdminApiTests : IAsyncLifetime
     [Fact]
     public async Task OpenApiDocument_ListsTheAdminAndInferenceEndpoints()
     {
-        using var response = await _gateway.Client.GetAsync("/api/openapi.json");
+        // Behind viewer auth like the rest of /api (admin users: docs/admin-users.md).
+        var (response, document) = await _gateway.AdminAsync(HttpMethod.Get, "/api/openapi.json");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var paths = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("paths");
+        var paths = document.GetProperty("paths");
         foreach (var path in new[] { "/api/virtual-keys", "/api/virtual-keys/{id}/rotate", "/api/budgets", "/api/usage", "/api/providers/{name}", "/v1/chat/completions" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"missing {path}");

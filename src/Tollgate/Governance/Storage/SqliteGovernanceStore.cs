@@ -113,49 +113,30 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        // Prepared once per batch and bound through SQLite directly: no per-row parameter objects or boxing (see SqliteBatchInsert).
+        using var insert = new Tollgate.Storage.SqliteBatchInsert(connection, """
             INSERT INTO usage_records (request_id, time_ms, virtual_key_id, team_id, customer_id, provider, model, key_name, status,
                 prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, cost_nano, estimated)
-            VALUES ($request_id, $time_ms, $vk, $team, $customer, $provider, $model, $key_name, $status,
-                $prompt, $completion, $cached, $cache_write, $cost, $estimated)
-            """;
-        var p = command.Parameters;
-        var requestId = p.Add("$request_id", SqliteType.Text);
-        var time = p.Add("$time_ms", SqliteType.Integer);
-        var vk = p.Add("$vk", SqliteType.Text);
-        var team = p.Add("$team", SqliteType.Text);
-        var customer = p.Add("$customer", SqliteType.Text);
-        var provider = p.Add("$provider", SqliteType.Text);
-        var model = p.Add("$model", SqliteType.Text);
-        var keyName = p.Add("$key_name", SqliteType.Text);
-        var status = p.Add("$status", SqliteType.Integer);
-        var prompt = p.Add("$prompt", SqliteType.Integer);
-        var completion = p.Add("$completion", SqliteType.Integer);
-        var cached = p.Add("$cached", SqliteType.Integer);
-        var cacheWrite = p.Add("$cache_write", SqliteType.Integer);
-        var cost = p.Add("$cost", SqliteType.Integer);
-        var estimated = p.Add("$estimated", SqliteType.Integer);
-        command.Prepare();
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+            """);
         foreach (var record in records)
         {
-            requestId.Value = record.RequestId;
-            time.Value = record.Time.ToUnixTimeMilliseconds();
-            vk.Value = (object?)record.VirtualKeyId ?? DBNull.Value;
-            team.Value = (object?)record.TeamId ?? DBNull.Value;
-            customer.Value = (object?)record.CustomerId ?? DBNull.Value;
-            provider.Value = record.Provider;
-            model.Value = record.Model;
-            keyName.Value = (object?)record.KeyName ?? DBNull.Value;
-            status.Value = record.Status;
-            prompt.Value = record.PromptTokens;
-            completion.Value = record.CompletionTokens;
-            cached.Value = record.CachedTokens;
-            cacheWrite.Value = record.CacheWriteTokens;
-            cost.Value = (object?)record.CostNano ?? DBNull.Value;
-            estimated.Value = record.Estimated ? 1 : 0;
-            command.ExecuteNonQuery();
+            insert.Text(1, record.RequestId);
+            insert.Int64(2, record.Time.ToUnixTimeMilliseconds());
+            insert.Text(3, record.VirtualKeyId);
+            insert.Text(4, record.TeamId);
+            insert.Text(5, record.CustomerId);
+            insert.Text(6, record.Provider);
+            insert.Text(7, record.Model);
+            insert.Text(8, record.KeyName);
+            insert.Int64(9, record.Status);
+            insert.Int64(10, record.PromptTokens);
+            insert.Int64(11, record.CompletionTokens);
+            insert.Int64(12, record.CachedTokens);
+            insert.Int64(13, record.CacheWriteTokens);
+            insert.Int64(14, record.CostNano);
+            insert.Int64(15, record.Estimated ? 1 : 0);
+            insert.Step();
         }
 
         transaction.Commit();

@@ -1,14 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using Tollgate.Configuration;
-using Tollgate.Pipeline;
 using Tollgate.Storage;
 
-namespace Tollgate.Api;
+namespace Tollgate.Api.Auth;
 
 /// <summary>
-/// Admin API authentication by token (<c>Authorization: Bearer tga-…</c>). The token is <c>TOLLGATE_ADMIN_TOKEN</c>, or
-/// one generated on first start, printed once and stored only as a SHA-256 hash. Sessions for the UI come with issue 7.
+/// The admin API token (<c>Authorization: Bearer tga-…</c>): <c>TOLLGATE_ADMIN_TOKEN</c>, or one generated on first
+/// start, printed once and stored only as a SHA-256 hash. It acts as an admin with no session (for scripts and CI).
 /// </summary>
 internal sealed class AdminAuth
 {
@@ -36,6 +35,9 @@ internal sealed class AdminAuth
         Console.WriteLine($"Tollgate generated an admin API token (shown only this once): {token}");
     }
 
+    /// <summary>True when the request carries an <c>Authorization</c> header at all: then it must be the token.</summary>
+    public static bool HasAuthorizationHeader(HttpContext context) => context.Request.Headers.Authorization.Count > 0;
+
     public bool IsAuthorized(HttpContext context)
     {
         var header = context.Request.Headers.Authorization.ToString();
@@ -48,28 +50,5 @@ internal sealed class AdminAuth
         return CryptographicOperations.FixedTimeEquals(presented, _tokenHash);
     }
 
-    public static readonly GatewayError Unauthorized = new(StatusCodes.Status401Unauthorized,
-        "Admin API requires 'Authorization: Bearer <admin token>' (TOLLGATE_ADMIN_TOKEN).", ErrorTypes.Authentication, "invalid_admin_token");
-
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
-}
-
-internal static class AdminAuthExtensions
-{
-    /// <summary>Every endpoint of the group answers 401 (OpenAI-shaped) without a valid admin token.</summary>
-    public static RouteGroupBuilder RequireAdmin(this RouteGroupBuilder group)
-    {
-        group.AddEndpointFilter(async (context, next) =>
-        {
-            var auth = context.HttpContext.RequestServices.GetRequiredService<AdminAuth>();
-            if (!auth.IsAuthorized(context.HttpContext))
-            {
-                await ErrorResponses.WriteAsync(context.HttpContext, AdminAuth.Unauthorized).ConfigureAwait(false);
-                return Results.Empty;
-            }
-
-            return await next(context).ConfigureAwait(false);
-        });
-        return group;
-    }
 }
