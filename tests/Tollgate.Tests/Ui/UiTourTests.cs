@@ -64,6 +64,7 @@ public sealed class UiTourTests(UiFixture fixture) : IClassFixture<UiFixture>
         var vkDialog = page.TestId("vk-dialog");
         await vkDialog.TestId("vk-name").FillAsync("checkout-service");
         await vkDialog.TestId("vk-description").FillAsync("Checkout's summaries");
+        await vkDialog.TestId("vk-log-content").SelectOptionAsync("full");
         await vkDialog.TestId("submit").ClickAsync();
         var secret = page.TestId("vk-secret-value");
         await Expect(secret).ToHaveTextAsync(new Regex("^sk-tg-"));
@@ -100,6 +101,8 @@ public sealed class UiTourTests(UiFixture fixture) : IClassFixture<UiFixture>
         await Expect(page.TestId("log-detail-vk")).ToContainTextAsync("checkout-service");
         await Expect(page.TestId("log-detail-model")).ToHaveTextAsync("openai/gpt-4o-mini");
         await Expect(page.TestId("log-detail-cost")).ToHaveTextAsync(new Regex(@"^\$0\.\d+"));
+        await Expect(page.TestId("log-request-body-text")).ToContainTextAsync("summarise my basket");
+        await Expect(page.TestId("log-response-body-text")).ToContainTextAsync("You said: summarise my basket");
         await UiSteps.ScreenshotAsync(page, "request-detail");
 
         // ---- playground: two models side by side, same prompt, each with its own metrics ----

@@ -134,6 +134,9 @@ function openKeyForm(refs, existing, reload) {
       help: 'One provider per line, optionally with model globs after a colon. Empty allows every provider and model.' },
     { name: 'fallbacks', label: 'Fallback models', type: 'list', value: existing?.fallbacks ?? [], placeholder: 'openai/gpt-4o-mini, anthropic/claude-3-5-haiku-latest', testid: 'vk-fallbacks' },
     { name: 'expires_at', label: 'Expires at', type: 'datetime', value: toLocalInput(existing?.expires_at), testid: 'vk-expires' },
+    { name: 'log_content', label: 'Log prompts and answers', type: 'select', value: existing?.log_content ?? '', testid: 'vk-log-content', optionalTag: false,
+      options: [['', 'Gateway default (client.log_content)'], ['off', 'Off'], ['truncated', 'First few KB of each body'], ['full', 'Full bodies']],
+      help: 'Bodies often carry personal data: log them only where you need to debug.' },
     { name: 'max_concurrent_requests', label: 'Max concurrent requests', type: 'number', min: 1, value: existing?.max_concurrent_requests ?? '', testid: 'vk-max-concurrent' },
     existing ? { name: 'is_active', label: 'Active', type: 'checkbox', value: existing.is_active, testid: 'vk-active' } : null,
   ].filter(Boolean);
@@ -155,6 +158,7 @@ function openKeyForm(refs, existing, reload) {
         fallbacks: v.fallbacks.length ? v.fallbacks : null,
         expires_at: v.expires_at,
         max_concurrent_requests: v.max_concurrent_requests,
+        log_content: v.log_content,
       };
       if (v.id) {
         body.id = v.id;
