@@ -35,7 +35,13 @@ internal static class UiSteps
         Directory.CreateDirectory(directory);
         // No spinner may be caught mid-turn: every load has finished when a screenshot is taken.
         await Expect(page.TestId("loading")).ToHaveCountAsync(0);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, $"{name}.png"), FullPage = false, Animations = ScreenshotAnimations.Disabled });
+        // Toasts are transient confirmations of the step before; they would only cover the page being shown.
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(directory, $"{name}.png"),
+            Animations = ScreenshotAnimations.Disabled,
+            Style = ".toasts { display: none; }",
+        });
     }
 
     /// <summary>The request log is written off the request path; wait (bounded) until the gateway has this entry.</summary>
