@@ -35,12 +35,13 @@ internal static class UiSteps
         Directory.CreateDirectory(directory);
         // No spinner may be caught mid-turn: every load has finished when a screenshot is taken.
         await Expect(page.TestId("loading")).ToHaveCountAsync(0);
-        // Toasts are transient confirmations of the step before; they would only cover the page being shown.
+        // Toasts are transient confirmations of the step before; they would only cover the page being shown. (Not the
+        // screenshot's Style option: it injects an inline <style>, which the UI's CSP rightly refuses.)
+        await page.EvaluateAsync("() => document.querySelectorAll('.toasts').forEach(t => t.remove())");
         await page.ScreenshotAsync(new PageScreenshotOptions
         {
             Path = Path.Combine(directory, $"{name}.png"),
             Animations = ScreenshotAnimations.Disabled,
-            Style = ".toasts { display: none; }",
         });
     }
 

@@ -44,8 +44,13 @@ public sealed class UiTourTests(UiFixture fixture) : IClassFixture<UiFixture>
         var dialog = page.TestId("provider-dialog");
         await dialog.TestId("provider-type").SelectOptionAsync("databricks");
         await dialog.TestId("provider-name").FillAsync("dbx-prod");
-        await dialog.TestId("provider-workspace-url").FillAsync(fixture.Emulator.DatabricksHost);
         await dialog.TestId("provider-auth").SelectOptionAsync("pat");
+        await dialog.TestId("provider-api-key").FillAsync(DatabricksPat);
+        // The API's validation error lands next to the field it names.
+        await dialog.TestId("provider-workspace-url").FillAsync("adb-123.azuredatabricks.net");
+        await dialog.TestId("submit").ClickAsync();
+        await Expect(dialog.TestId("provider-workspace-url-error")).ToContainTextAsync("URL");
+        await dialog.TestId("provider-workspace-url").FillAsync(fixture.Emulator.DatabricksHost);
         await dialog.TestId("provider-api-key").FillAsync(DatabricksPat);
         await dialog.TestId("submit").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/ui/providers/dbx-prod$"));

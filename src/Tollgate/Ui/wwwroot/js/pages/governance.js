@@ -134,9 +134,14 @@ export async function render(ctx) {
   const spec = SPECS[kind];
   const content = h('div');
   let refs = {};
+  // The form's pickers need the referenced lists: the button waits for them.
+  const create = canEdit() ? h('button', { class: 'primary', 'data-testid': 'create', disabled: true, onclick: () => openForm(null) }, `Create ${spec.singular}`) : null;
   const reload = loadInto(content, async () => {
     const [items, ...refLists] = await Promise.all([get(spec.path), ...spec.refs.map(r => get(`/api/${r}`))]);
     refs = Object.fromEntries(spec.refs.map((r, i) => [r, refLists[i]]));
+    if (create) {
+      create.disabled = false;
+    }
     return items;
   }, items => view(items));
 
@@ -192,7 +197,6 @@ export async function render(ctx) {
     });
   }
 
-  const create = canEdit() ? h('button', { class: 'primary', 'data-testid': 'create', onclick: () => openForm(null) }, `Create ${spec.singular}`) : null;
   return h('div', { 'data-testid': `${kind}-page` }, pageHeader({ title: spec.title, subtitle: spec.subtitle, actions: [create] }), content);
 }
 

@@ -6,16 +6,19 @@ import { canEdit } from '../session.js';
 export async function render(ctx) {
   const content = h('div');
   let refs = null;
+  // The form's team, budget and rate-limit pickers need the lists: the button waits for them.
+  const create = canEdit()
+    ? h('button', { class: 'primary', 'data-testid': 'create-vk', disabled: true, onclick: () => openKeyForm(refs, null, () => reload(false)) }, 'Create virtual key')
+    : null;
   const reload = loadInto(content, async () => {
     const [keys, teams, customers, budgets, rateLimits] = await Promise.all([
       get('/api/virtual-keys'), get('/api/teams'), get('/api/customers'), get('/api/budgets'), get('/api/rate-limits')]);
     refs = { teams, customers, budgets, rateLimits };
+    if (create) {
+      create.disabled = false;
+    }
     return keys;
   }, keys => view(keys, refs, ctx, () => reload(false)));
-
-  const create = canEdit()
-    ? h('button', { class: 'primary', 'data-testid': 'create-vk', onclick: () => openKeyForm(refs, null, () => reload(false)) }, 'Create virtual key')
-    : null;
   return h('div', { 'data-testid': 'virtual-keys-page' },
     pageHeader({ title: 'Virtual keys', subtitle: 'What applications send instead of provider keys (Authorization: Bearer sk-tg-…). Each key carries its own access, budget and limits.', actions: [create] }),
     content);
