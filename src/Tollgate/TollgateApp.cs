@@ -1,5 +1,6 @@
 using Tollgate.Api;
 using Tollgate.Configuration;
+using Tollgate.Observability;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Routing;
@@ -39,6 +40,7 @@ public static class TollgateApp
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.AddGatewayObservability();
 
         Directory.CreateDirectory(options.DataDirectory);
         var services = builder.Services;
@@ -78,6 +80,7 @@ public static class TollgateApp
         app.Services.GetRequiredService<AdminAuth>();
         app.Services.GetRequiredService<Governance.GovernanceRebuilder>().RestoreBudgets();
 
+        app.UseGatewayObservability();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.MapOpenApi("/api/openapi.json");
         app.MapHealthApi();

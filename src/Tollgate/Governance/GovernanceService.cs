@@ -52,6 +52,14 @@ internal sealed class GovernanceService
     /// <summary>Finds the caller's virtual key from <c>x-tollgate-vk</c>, <c>Authorization: Bearer</c> or <c>x-api-key</c>.</summary>
     public GatewayError? Authenticate(HttpContext context, out VirtualKey? key)
     {
+        var span = Observability.Tracing.GatewayTracing.StartStage(Observability.Tracing.GatewayTracing.AuthenticateStage);
+        var error = AuthenticateCore(context, out key);
+        Observability.Tracing.GatewayTracing.EndStage(span, error);
+        return error;
+    }
+
+    private GatewayError? AuthenticateCore(HttpContext context, out VirtualKey? key)
+    {
         key = null;
         var enforce = _config.Current.Client.EnforceAuthOnInference;
         var headers = context.Request.Headers;
