@@ -37,7 +37,12 @@ internal static class ConsoleLogSetup
                 options.IncludeScopes = true;
                 options.UseUtcTimestamp = true;
                 options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-                options.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+                // Relaxed escaping: log lines are read by people and log shippers, never embedded in HTML.
+                options.JsonWriterOptions = new System.Text.Json.JsonWriterOptions
+                {
+                    Indented = false,
+                    Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+                };
             });
         }
         else
