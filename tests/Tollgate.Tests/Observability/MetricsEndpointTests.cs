@@ -174,6 +174,31 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Record_OnceItsSeriesExist_AllocatesNothing()
+    {
+        await using var gateway = await GatewayHost.StartAsync(Config());
+        var metrics = gateway.Services.GetRequiredService<GatewayMetrics>();
+        var success = Entry() with { PromptTokens = 10, CompletionTokens = 5, CachedTokens = 2, CostNano = 1000, TtftMs = 30, Attempts = 2, Fallbacks = 1 };
+        var failure = Entry(status: 429, errorType: "rate_limit_error", errorCode: "rate_limit_exceeded");
+        for (var i = 0; i < 100; i++)
+        {
+            // Warm-up: first uses create children and let prometheus-net set up its own per-metric state.
+            metrics.Record(success);
+            metrics.Record(failure);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            metrics.Record(success);
+            metrics.Record(failure);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"{allocated} bytes for 2000 records");
+    }
+
+    [Fact]
     public async Task Metrics_IsPublic_EvenWhenInferenceNeedsAKey()
     {
         await using var gateway = await GatewayHost.StartAsync(Config("""{ "enforce_auth_on_inference": true }"""));

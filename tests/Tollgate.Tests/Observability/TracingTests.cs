@@ -77,6 +77,7 @@ public sealed class TracingTests : IAsyncLifetime
 
         // The upstream HTTP call is a child of the attempt; the gateway's stages are siblings of it.
         Assert.Contains(spans, s => s.Kind == CollectedSpan.KindClient && s.ParentSpanId == genAi.SpanId);
+        Assert.DoesNotContain(_collector.Spans, s => s.Name == "POST /v1/traces");
         foreach (var stage in (string[])[GatewayTracing.AuthenticateStage, GatewayTracing.RouteStage, GatewayTracing.AdmitStage])
         {
             var span = Assert.Single(spans, s => s.Name == stage);
