@@ -11,4 +11,7 @@ internal static partial class GatewayLog
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unhandled error in request {RequestId}")]
     public static partial void UnhandledError(ILogger logger, Exception exception, string requestId);
 
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Warning, Message = "Metrics scrape could not read {Source}; its gauges keep their last values")]
+    public static partial void ScrapeReadFailed(ILogger logger, Exception exception, string source);
+
 }

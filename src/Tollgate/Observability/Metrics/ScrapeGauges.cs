@@ -67,7 +67,7 @@ internal sealed class ScrapeGauges
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                _logger.LogWarning(ex, "Could not read budgets for metrics");
+                GatewayLog.ScrapeReadFailed(_logger, ex, "budgets");
             }
 
             try
@@ -76,7 +76,7 @@ internal sealed class ScrapeGauges
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                _logger.LogWarning(ex, "Could not read key health for metrics");
+                GatewayLog.ScrapeReadFailed(_logger, ex, "key health");
             }
 
             _metrics.UsageQueueDepth.Set(_usage.QueueDepth);
