@@ -1,6 +1,7 @@
 using Tollgate.Api;
 using Tollgate.Api.Auth;
 using Tollgate.Configuration;
+using Tollgate.Observability;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Routing;
@@ -41,11 +42,8 @@ public static class TollgateApp
             kestrel.Limits.MaxRequestBodySize = null;
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        // Hosting starts an Activity for every request whenever this category logs at all (even only Critical), and an
-        // Activity makes HttpClient's diagnostics handler do its work and add a traceparent upstream. It logs nothing
-        // we use; with tracing on (OTEL_*), the ActivitySource listener creates the Activity anyway.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.AddGatewayObservability();
 
         Directory.CreateDirectory(options.DataDirectory);
         var services = builder.Services;
@@ -91,6 +89,7 @@ public static class TollgateApp
         app.Services.GetRequiredService<UserService>().EnsureBootstrapAdmin();
         app.Services.GetRequiredService<Governance.GovernanceRebuilder>().RestoreBudgets();
 
+        app.UseGatewayObservability();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<AdminAuthMiddleware>();
         app.MapOpenApi("/api/openapi.json");

@@ -12,4 +12,12 @@ public sealed record ClientConfig
 
     /// <summary>How long Responses API conversations are kept for <c>previous_response_id</c> (OpenAI keeps 30 days).</summary>
     public int ResponseRetentionDays { get; init; } = 30;
+
+    public const int DefaultMetricsMaxLabelValues = 100;
+
+    /// <summary>Distinct values a metrics label may take before further ones are reported as <c>other</c> (bounds series count).</summary>
+    public int MetricsMaxLabelValues { get; init; } = DefaultMetricsMaxLabelValues;
+
+    /// <summary>Whether metrics carry the virtual key; off, the label is empty (many keys would multiply every series).</summary>
+    public bool MetricsVirtualKeyLabel { get; init; } = true;
 }

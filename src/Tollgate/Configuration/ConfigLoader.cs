@@ -164,6 +164,8 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             EnforceAuthOnInference = reader.Bool("enforce_auth_on_inference") ?? false,
             MaxRequestBodySizeMb = reader.Int("max_request_body_size_mb", 1, 1024) ?? ClientConfig.DefaultMaxRequestBodySizeMb,
             ResponseRetentionDays = reader.Int("response_retention_days", 0, 3650) ?? 30,
+            MetricsMaxLabelValues = reader.Int("metrics_max_label_values", 1, 100_000) ?? ClientConfig.DefaultMetricsMaxLabelValues,
+            MetricsVirtualKeyLabel = reader.Bool("metrics_virtual_key_label") ?? true,
         };
         reader.Finish(BifrostFields.Client, warnings);
         return config;

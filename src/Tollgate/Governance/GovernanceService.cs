@@ -54,6 +54,14 @@ internal sealed class GovernanceService
     /// (its Authorization header carries the admin's credential, not a virtual key).</param>
     public GatewayError? Authenticate(HttpContext context, out VirtualKey? key, bool enforce = true)
     {
+        var span = Observability.Tracing.GatewayTracing.StartStage(Observability.Tracing.GatewayTracing.AuthenticateStage);
+        var error = AuthenticateCore(context, out key, enforce);
+        Observability.Tracing.GatewayTracing.EndStage(span, error);
+        return error;
+    }
+
+    private GatewayError? AuthenticateCore(HttpContext context, out VirtualKey? key, bool enforce)
+    {
         key = null;
         var headers = context.Request.Headers;
         var explicitHeader = headers["x-tollgate-vk"].ToString();

@@ -46,4 +46,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(EventId = 1108, Level = LogLevel.Warning, Message = "Created the first admin user '{Username}' ({Source})")]
     public static partial void BootstrapAdminCreated(ILogger logger, string username, string source);
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Metrics scrape could not read {Source}; its gauges keep their last values")]
+    public static partial void ScrapeReadFailed(ILogger logger, Exception exception, string source);
+
 }

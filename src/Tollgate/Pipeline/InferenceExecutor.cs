@@ -6,6 +6,7 @@ using Tollgate.Api;
 using Tollgate.Configuration;
 using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
+using Tollgate.Observability.Tracing;
 using Tollgate.Providers;
 using Tollgate.Routing;
 using Tollgate.Streaming;
@@ -234,8 +235,10 @@ internal sealed class InferenceExecutor(
     private async Task<(InferenceCall? Call, GatewayError? Error)> TryCandidateAsync(InferenceRequest request, string model)
     {
         var entry = request.Entry;
+        var routeSpan = GatewayTracing.StartStage(GatewayTracing.RouteStage);
         var routeError = router.TryResolve(model, out var provider, out var upstreamModel, entry.NativeProvider, request.VirtualKey?.ProviderConfigs)
             ?? provider.Client.CheckSupported(provider, request.Operation);
+        GatewayTracing.EndStage(routeSpan, routeError);
         if (routeError is not null)
         {
             return (null, routeError);
@@ -277,7 +280,9 @@ internal sealed class InferenceExecutor(
             call.Client = provider.Client;
         }
 
+        var admitSpan = GatewayTracing.StartStage(GatewayTracing.AdmitStage);
         call.Error = governance.Admit(call, request.VirtualKey, out var ticket);
+        GatewayTracing.EndStage(admitSpan, call.Error);
         if (call.Error is not null)
         {
             return (call, call.Error);
@@ -467,7 +472,9 @@ internal sealed class InferenceExecutor(
             }
 
             var attemptStarted = Stopwatch.GetTimestamp();
+            var attemptSpan = GatewayTracing.StartAttempt(call);
             var outcome = await AttemptAsync(call, key, secret, upstreamBody).ConfigureAwait(false);
+            GatewayTracing.EndAttempt(attemptSpan, call, outcome.Error);
             var keyFailed = outcome.Error is { } failure && IsKeyFailure(failure.Status);
             var latency = outcome.Error is null && call.UpstreamTicks > 0
                 ? Stopwatch.GetElapsedTime(0, call.UpstreamTicks)

@@ -132,5 +132,18 @@ public sealed class RequestRecordingTests : IAsyncLifetime
         Assert.Null(entry.VirtualKeyId);
     }
 
+    [Fact]
+    public async Task Metrics_CountRealRequests()
+    {
+        using var response = await _gateway.ChatAsync("openai/gpt-4o-mini", QuietVk, content: "count me");
+        var entry = await _observer.ForAsync(RequestId(response));
+
+        // Observers run in registration order and the metrics one is registered before the test's, so it has run too.
+        var scrape = PrometheusText.Parse(await _gateway.Client.GetStringAsync("/metrics"));
+        (string, string)[] series = [("provider", "openai"), ("model", "gpt-4o-mini"), ("virtual_key", "quiet")];
+        Assert.Equal(1, scrape.Value("tollgate_requests_total", [.. series, ("status_class", "2xx"), ("endpoint", "chat.completions")]));
+        Assert.Equal(entry.PromptTokens, scrape.Value("tollgate_tokens_total", [.. series, ("direction", "input")]));
+    }
+
     private static string RequestId(HttpResponseMessage response) => response.Headers.GetValues("x-request-id").Single();
 }

@@ -14,7 +14,7 @@ internal sealed class AdminAuth
     private const string HashSetting = "admin_token_sha256";
     private readonly byte[] _tokenHash;
 
-    public AdminAuth(GatewayOptions options, IGatewayStore store)
+    public AdminAuth(GatewayOptions options, IGatewayStore store, Observability.Logging.ConsoleNotice notice)
     {
         if (!string.IsNullOrEmpty(options.AdminToken))
         {
@@ -32,7 +32,7 @@ internal sealed class AdminAuth
         _tokenHash = Hash(token);
         store.SetSetting(HashSetting, Convert.ToHexString(_tokenHash));
         // Printed once on purpose (DESIGN.md): it is the only way the operator learns a generated token.
-        Console.WriteLine($"Tollgate generated an admin API token (shown only this once): {token}");
+        notice.Write($"Tollgate generated an admin API token (shown only this once): {token}");
     }
 
     /// <summary>True when the request carries an <c>Authorization</c> header at all: then it must be the token.</summary>

@@ -27,9 +27,12 @@ internal sealed class UserService
     private readonly TimeProvider _time;
     private readonly ILogger _audit;
 
+    private readonly Observability.Logging.ConsoleNotice _notice;
+
     public UserService(IGatewayStore store, PasswordHasher hasher, SessionService sessions, LoginThrottle throttle, GatewayOptions options,
-        TimeProvider time, ILoggerFactory loggers)
+        TimeProvider time, ILoggerFactory loggers, Observability.Logging.ConsoleNotice notice)
     {
+        _notice = notice;
         _store = store;
         _hasher = hasher;
         _sessions = sessions;
@@ -72,7 +75,7 @@ internal sealed class UserService
         if (generated)
         {
             // Printed once on purpose, like a generated admin token: it is the only way the operator learns it.
-            Console.WriteLine($"Tollgate created the admin user 'admin' with a generated password (shown only this once): {password}");
+            _notice.Write($"Tollgate created the admin user 'admin' with a generated password (shown only this once): {password}");
         }
     }
 

@@ -28,6 +28,9 @@ internal sealed class UsageWriter : BackgroundService
         _logger = logger;
     }
 
+    /// <summary>Records waiting to be written (a metrics gauge, read at scrape time).</summary>
+    public int QueueDepth => _queue.Reader.Count;
+
     public ValueTask EnqueueAsync(UsageRecord record)
     {
         return _queue.Writer.TryWrite(record) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(record);
