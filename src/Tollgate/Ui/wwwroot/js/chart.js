@@ -9,7 +9,7 @@ const PAD = { top: 12, right: 12, bottom: 22, left: 52 };
  * series: [{ name, values: number[] (null = gap), className: 'series-1' }]; times: Date[] (bucket starts);
  * format(value) for the axis and hover; kind 'line' or 'bar'.
  */
-export function timeChart({ times, series, format = v => String(v), kind = 'line', testid = null }) {
+export function timeChart({ times, series, format = v => String(v), kind = 'line', testid = null, integer = false }) {
   const host = h('div', { class: 'chart-host', 'data-testid': testid });
   const legend = h('div', { class: 'legend' },
     series.map(s => h('span', null, h('span', { class: `swatch ${s.className}` }), s.name)));
@@ -19,7 +19,7 @@ export function timeChart({ times, series, format = v => String(v), kind = 'line
 
   const draw = width => {
     clear(svgHost);
-    svgHost.appendChild(render({ width: Math.max(width, 200), times, series, format, kind, readout }));
+    svgHost.appendChild(render({ width: Math.max(width, 200), times, series, format, kind, readout, integer }));
   };
   // Draw at the real width (text must not stretch), again when the layout changes.
   const observer = new ResizeObserver(entries => {
@@ -33,13 +33,15 @@ export function timeChart({ times, series, format = v => String(v), kind = 'line
   return host;
 }
 
-function render({ width, times, series, format, kind, readout }) {
+function render({ width, times, series, format, kind, readout, integer }) {
   const svg = h('svg:svg', { class: 'chart', viewBox: `0 0 ${width} ${HEIGHT}`, width, height: HEIGHT, role: 'img' });
   const plotW = width - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const n = times.length;
   const all = series.flatMap(s => s.values.filter(v => v !== null && v !== undefined));
-  const step = niceStep(all.length ? Math.max(...all) / 4 : 0);
+  // Counts step by whole numbers: a grid line at 1.5 requests reads as a rounding bug.
+  const raw = niceStep(all.length ? Math.max(...all) / 4 : 0);
+  const step = integer ? Math.max(1, Math.ceil(raw)) : raw;
   const max = step * 4;
   const x = i => PAD.left + (n <= 1 ? plotW / 2 : (i * plotW) / (n - 1));
   const y = v => PAD.top + plotH - (max === 0 ? 0 : (v / max) * plotH);

@@ -86,14 +86,14 @@ function view({ stats, from, to, interval }, ctx) {
       card('Tokens', fmtCompact(tokens), `${fmtCompact(t.prompt_tokens ?? 0)} in · ${fmtCompact(t.completion_tokens ?? 0)} out`, 'card-tokens'),
       card('Cost', fmtUsd(t.cost_usd ?? 0), null, 'card-cost')),
     h('div', { class: 'grid-2' },
-      panel({ title: 'Requests and errors', body: timeChart({ times, testid: 'chart-requests', format: fmtCompact, series: [
+      panel({ title: 'Requests and errors', body: timeChart({ times, testid: 'chart-requests', format: fmtCompact, integer: true, series: [
         { name: 'requests', values: buckets.map(b => b.requests), className: 'series-1' },
         { name: 'errors', values: buckets.map(b => b.errors), className: 'series-2' }] }) }),
       panel({ title: 'Latency', body: timeChart({ times, testid: 'chart-latency', format: v => fmtMs(v), series: [
         { name: 'average', values: buckets.map(b => b.avg_latency_ms), className: 'series-1' },
         { name: 'max', values: buckets.map(b => b.max_latency_ms), className: 'series-4' },
         { name: 'time to first token', values: buckets.map(b => b.avg_ttft_ms), className: 'series-3' }] }) }),
-      panel({ title: 'Tokens', body: timeChart({ times, testid: 'chart-tokens', kind: 'bar', format: fmtCompact, series: [
+      panel({ title: 'Tokens', body: timeChart({ times, testid: 'chart-tokens', kind: 'bar', format: fmtCompact, integer: true, series: [
         { name: 'prompt', values: buckets.map(b => b.prompt_tokens), className: 'series-1' },
         { name: 'completion', values: buckets.map(b => b.completion_tokens), className: 'series-3' }] }) }),
       panel({ title: 'Cost (USD)', body: timeChart({ times, testid: 'chart-cost', format: fmtUsd, series: [
