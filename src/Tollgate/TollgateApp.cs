@@ -1,5 +1,6 @@
 using Tollgate.Api;
 using Tollgate.Configuration;
+using Tollgate.Observability.RequestLogs;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Routing;
@@ -60,6 +61,7 @@ public static class TollgateApp
         services.AddSingleton<Governance.Pricing.TokenEstimator>();
         services.AddSingleton<Governance.Usage.UsageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<Governance.Usage.UsageWriter>());
+        services.AddRequestLogs(options);
         services.AddSingleton<Governance.GovernanceService>();
         services.AddSingleton<Governance.GovernanceRebuilder>();
         services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
@@ -86,6 +88,7 @@ public static class TollgateApp
         app.MapProvidersAdminApi();
         app.MapGovernanceAdminApi();
         app.MapRoutingAdminApi();
+        app.MapLogsAdminApi();
         app.MapGet("/", () => Results.Json(new HealthStatus("Tollgate is running"), JsonOutput.Context.HealthStatus));
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",
