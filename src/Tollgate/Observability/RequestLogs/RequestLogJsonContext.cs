@@ -8,7 +8,7 @@ namespace Tollgate.Observability.RequestLogs;
 /// Source-generated JSON for the request log API. Unlike <see cref="Api.ApiJsonContext"/> it writes nulls: a log row
 /// has a fixed shape (<c>"cost_usd": null</c> means "no price", <c>"next_cursor": null</c> means "last page").
 /// </summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, Converters = [typeof(UtcTimeJsonConverter)])]
 [JsonSerializable(typeof(RequestLogPageView))]
 [JsonSerializable(typeof(RequestLogDetailView))]
 [JsonSerializable(typeof(RequestLogStats))]
@@ -19,5 +19,6 @@ internal sealed partial class RequestLogJsonContext : JsonSerializerContext
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new UtcTimeJsonConverter() },
     });
 }
