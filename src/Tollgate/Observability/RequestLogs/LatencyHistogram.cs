@@ -47,9 +47,19 @@ internal sealed class LatencyHistogram
             seen += _counts[i];
             if (seen >= rank)
             {
+                // The end buckets are open-ended: the smallest or largest value seen is the best estimate there.
+                if (i == 0)
+                {
+                    return _min;
+                }
+
+                if (i == _counts.Length - 1)
+                {
+                    return _max;
+                }
+
                 // The bucket's geometric middle, clamped to what was seen, so one value reads back as itself.
-                var value = i == 0 ? Floor : Floor * Math.Pow(Growth, i - 0.5);
-                return Math.Round(Math.Clamp(value, _min, _max), 3);
+                return Math.Round(Math.Clamp(Floor * Math.Pow(Growth, i - 0.5), _min, _max), 3);
             }
         }
 

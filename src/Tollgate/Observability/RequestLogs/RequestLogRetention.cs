@@ -10,7 +10,9 @@ namespace Tollgate.Observability.RequestLogs;
 /// </summary>
 internal sealed class RequestLogRetention : BackgroundService
 {
-    public const int ChunkSize = 5_000;
+    // At 1M rows on a loaded 2-core box a 5,000-row chunk held SQLite's write lock for up to 0.86 s (bench/results/
+    // 2026-11-23-logs.md, first run); 1,000 keeps each hold near a batch write, so the writer's queue does not back up.
+    public const int ChunkSize = 1_000;
 
     public static readonly TimeSpan Period = TimeSpan.FromHours(1);
 
