@@ -101,6 +101,7 @@ public sealed class LogsAdminApiTests : IAsyncLifetime
     [InlineData("limit=0", "limit")]
     [InlineData("limit=501", "limit")]
     [InlineData("cursor=not-a-cursor", "cursor")]
+    [InlineData("cursor=%21%21%21%21", "cursor")]
     [InlineData("status=bad", "status")]
     [InlineData("stream=yes", "stream")]
     [InlineData("from=yesterday", "from")]

@@ -24,7 +24,9 @@ internal readonly record struct RequestLogCursor(long TimeMs, long Seq)
     {
         cursor = default;
         Span<byte> bytes = stackalloc byte[Size];
-        if (text.Length > 32 || !Base64Url.TryDecodeFromChars(text, bytes, out var written) || written != Size)
+        // IsValid first: TryDecodeFromChars throws (rather than answering false) on characters outside the alphabet.
+        if (text.Length > 32 || !Base64Url.IsValid(text, out var length) || length != Size
+            || !Base64Url.TryDecodeFromChars(text, bytes, out var written) || written != Size)
         {
             return false;
         }
