@@ -2,6 +2,7 @@ using Tollgate.Api;
 using Tollgate.Api.Auth;
 using Tollgate.Configuration;
 using Tollgate.Observability;
+using Tollgate.Observability.RequestLogs;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Routing;
@@ -66,6 +67,7 @@ public static class TollgateApp
         services.AddSingleton<Governance.Pricing.TokenEstimator>();
         services.AddSingleton<Governance.Usage.UsageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<Governance.Usage.UsageWriter>());
+        services.AddRequestLogs(options);
         services.AddSingleton<Governance.GovernanceService>();
         services.AddSingleton<Governance.GovernanceRebuilder>();
         services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
@@ -88,6 +90,8 @@ public static class TollgateApp
         app.Services.GetRequiredService<AdminAuth>();
         app.Services.GetRequiredService<UserService>().EnsureBootstrapAdmin();
         app.Services.GetRequiredService<Governance.GovernanceRebuilder>().RestoreBudgets();
+        var logWriter = app.Services.GetRequiredService<RequestLogWriter>();
+        app.Services.GetRequiredService<Observability.Metrics.GatewayMetrics>().ObserveLogQueue(() => logWriter.QueueDepth, () => logWriter.Dropped);
 
         app.UseGatewayObservability();
         app.UseMiddleware<ErrorHandlingMiddleware>();
@@ -103,6 +107,7 @@ public static class TollgateApp
         app.MapAuthApi();
         app.MapUsersApi();
         app.MapSettingsApi();
+        app.MapLogsAdminApi();
         app.MapUi();
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",

@@ -13,8 +13,8 @@ internal static class BifrostFields
         "auth_config", "encryption_key", "websocket", "saml_config", "guardrails_config", "load_balancer_config");
 
     public static readonly FrozenSet<string> Client = FrozenSet.Create(StringComparer.Ordinal,
-        "drop_excess_requests", "initial_pool_size", "prometheus_labels", "enable_logging", "disable_content_logging",
-        "log_retention_days", "enable_governance", "enforce_governance_header", "allow_direct_keys", "allowed_origins",
+        "drop_excess_requests", "initial_pool_size", "prometheus_labels",
+        "enable_governance", "enforce_governance_header", "allow_direct_keys", "allowed_origins",
         "enable_litellm_fallbacks", "header_filter_config", "disable_db_pings_in_health", "max_request_body_size_mb_for_logging");
 
     public static readonly FrozenSet<string> Provider = FrozenSet.Create(StringComparer.Ordinal,

@@ -20,4 +20,22 @@ public sealed record ClientConfig
 
     /// <summary>Whether metrics carry the virtual key; off, the label is empty (many keys would multiply every series).</summary>
     public bool MetricsVirtualKeyLabel { get; init; } = true;
+    public const int DefaultLogRetentionDays = 30;
+
+    public const int DefaultLogQueueCapacity = 10_000;
+
+    /// <summary>Whether requests are written to the request log at all (Bifrost's <c>enable_logging</c>).</summary>
+    public bool EnableLogging { get; init; } = true;
+
+    /// <summary>Days request log entries are kept; 0 keeps them forever (Bifrost's <c>log_retention_days</c>).</summary>
+    public int LogRetentionDays { get; init; } = DefaultLogRetentionDays;
+
+    /// <summary>When true no request or response content is ever logged, whatever <see cref="LogContent"/> or a virtual key says.</summary>
+    public bool DisableContentLogging { get; init; }
+
+    /// <summary>The default content policy; a virtual key may override it (unless <see cref="DisableContentLogging"/>).</summary>
+    public LogContentMode LogContent { get; init; } = LogContentMode.Off;
+
+    /// <summary>Entries the log writer may hold before it drops new ones; read once at start.</summary>
+    public int LogQueueCapacity { get; init; } = DefaultLogQueueCapacity;
 }

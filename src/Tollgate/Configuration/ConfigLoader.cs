@@ -166,10 +166,23 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             ResponseRetentionDays = reader.Int("response_retention_days", 0, 3650) ?? 30,
             MetricsMaxLabelValues = reader.Int("metrics_max_label_values", 1, 100_000) ?? ClientConfig.DefaultMetricsMaxLabelValues,
             MetricsVirtualKeyLabel = reader.Bool("metrics_virtual_key_label") ?? true,
+            EnableLogging = reader.Bool("enable_logging") ?? true,
+            LogRetentionDays = reader.Int("log_retention_days", 0, 36_500) ?? ClientConfig.DefaultLogRetentionDays,
+            DisableContentLogging = reader.Bool("disable_content_logging") ?? false,
+            LogContent = ReadLogContent(reader),
+            LogQueueCapacity = reader.Int("log_queue_capacity", 1, 10_000_000) ?? ClientConfig.DefaultLogQueueCapacity,
         };
         reader.Finish(BifrostFields.Client, warnings);
         return config;
     }
+
+    private static LogContentMode ReadLogContent(JsonObjectReader reader) => reader.String("log_content") switch
+    {
+        null or "off" => LogContentMode.Off,
+        "truncated" => LogContentMode.Truncated,
+        "full" => LogContentMode.Full,
+        var other => throw new ConfigException(reader.PathOf("log_content"), $"must be \"off\", \"truncated\" or \"full\", found \"{other}\""),
+    };
 
     private FrozenDictionary<string, ProviderConfig> ReadProviders(JsonObjectReader? reader, List<string> warnings)
     {

@@ -187,7 +187,7 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
             IsActive = reader.Bool("is_active") ?? true,
             ExpiresAt = ReadTime(reader, "expires_at"),
             MaxConcurrentRequests = reader.Int("max_concurrent_requests", 1, 1_000_000),
-            LogContent = ReadContentLogMode(reader, "log_content"),
+            LogContent = ReadLogContentMode(reader, "log_content"),
             CreatedAt = time.GetUtcNow(),
         };
         if (key.TeamId is not null && key.CustomerId is not null)
@@ -199,7 +199,7 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
         return key;
     }
 
-    private static Observability.RequestLogs.ContentLogMode? ReadContentLogMode(JsonObjectReader reader, string name)
+    private static Configuration.LogContentMode? ReadLogContentMode(JsonObjectReader reader, string name)
     {
         var text = reader.String(name);
         if (text is null)

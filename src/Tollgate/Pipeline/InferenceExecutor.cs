@@ -77,7 +77,7 @@ internal sealed class InferenceExecutor(
 
             record.VirtualKey = virtualKey;
             record.Content = ContentPolicy(virtualKey);
-            if (record.Content != ContentLogMode.Off)
+            if (record.Content != LogContentMode.Off)
             {
                 var capture = new ResponseCaptureStream(context.Response.Body, ContentLogLimits.For(record.Content));
                 context.Response.Body = capture;
@@ -91,7 +91,7 @@ internal sealed class InferenceExecutor(
                 return;
             }
 
-            if (record.Content != ContentLogMode.Off)
+            if (record.Content != LogContentMode.Off)
             {
                 record.RequestBody = ContentLogLimits.Text(body!.WrittenSpan, ContentLogLimits.For(record.Content));
             }
@@ -229,7 +229,11 @@ internal sealed class InferenceExecutor(
     }
 
     /// <summary>The virtual key's content logging, else the gateway's; <c>disable_content_logging</c> overrides both.</summary>
-    private static ContentLogMode ContentPolicy(Governance.Model.VirtualKey? key) => key?.LogContent ?? ContentLogMode.Off;
+    private LogContentMode ContentPolicy(Governance.Model.VirtualKey? key)
+    {
+        var client = config.Current.Client;
+        return client.DisableContentLogging || !client.EnableLogging ? LogContentMode.Off : key?.LogContent ?? client.LogContent;
+    }
 
     /// <summary>Routes, admits, forwards and settles one candidate model. The call is null when the model could not be routed.</summary>
     private async Task<(InferenceCall? Call, GatewayError? Error)> TryCandidateAsync(InferenceRequest request, string model)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tollgate.Configuration;
 using Tollgate.Governance.Model;
 using Tollgate.Observability.RequestLogs;
 
@@ -49,7 +50,7 @@ internal sealed class RequestRecord(HttpContext http, EntryPoint entry, long sta
     /// <summary>True when an unexpected exception ended the request (the error middleware answers 500).</summary>
     public bool Crashed { get; set; }
 
-    public ContentLogMode Content { get; set; }
+    public LogContentMode Content { get; set; }
 
     public string? RequestBody { get; set; }
 

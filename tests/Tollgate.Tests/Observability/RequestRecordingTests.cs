@@ -145,5 +145,24 @@ public sealed class RequestRecordingTests : IAsyncLifetime
         Assert.Equal(entry.PromptTokens, scrape.Value("tollgate_tokens_total", [.. series, ("direction", "input")]));
     }
 
+    [Fact]
+    public async Task RequestLog_KeepsTheRequestAndItsContent_ForTheAdminApi()
+    {
+        using var response = await _gateway.ChatAsync("openai/gpt-4o-mini", LoggedVk, content: "log this one");
+        var id = RequestId(response);
+        await _gateway.Services.GetRequiredService<RequestLogWriter>().FlushAsync();
+
+        var (detail, entry) = await _gateway.AdminAsync(HttpMethod.Get, $"/api/logs/{id}");
+        Assert.Equal(HttpStatusCode.OK, detail.StatusCode);
+        Assert.Equal(("openai", "gpt-4o-mini", "vk-logged", 200), (entry.GetProperty("provider").GetString(), entry.GetProperty("model").GetString(),
+            entry.GetProperty("virtual_key_id").GetString(), entry.GetProperty("status").GetInt32()));
+        Assert.Equal(response.CostHeader(), entry.GetProperty("cost_usd").GetDecimal());
+        Assert.Contains("log this one", entry.GetProperty("request_body").GetString());
+        Assert.Equal(await response.Content.ReadAsStringAsync(), entry.GetProperty("response_body").GetString());
+
+        var (_, list) = await _gateway.AdminAsync(HttpMethod.Get, "/api/logs?virtual_key_id=vk-logged&limit=500");
+        Assert.Contains(list.GetProperty("data").EnumerateArray(), e => e.GetProperty("id").GetString() == id);
+    }
+
     private static string RequestId(HttpResponseMessage response) => response.Headers.GetValues("x-request-id").Single();
 }

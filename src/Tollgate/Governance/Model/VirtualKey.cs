@@ -45,7 +45,7 @@ public sealed record VirtualKey
     public int? MaxConcurrentRequests { get; init; }
 
     /// <summary>How much prompt and answer text the request log keeps for this key; null follows <c>client.log_content</c>.</summary>
-    public Observability.RequestLogs.ContentLogMode? LogContent { get; init; }
+    public Configuration.LogContentMode? LogContent { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 

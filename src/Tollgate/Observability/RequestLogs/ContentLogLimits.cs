@@ -1,3 +1,5 @@
+using Tollgate.Configuration;
+
 namespace Tollgate.Observability.RequestLogs;
 
 /// <summary>Byte caps for logged bodies; a cut body ends with a marker saying how much was left out.</summary>
@@ -7,36 +9,36 @@ public static class ContentLogLimits
 
     public const int FullBytes = 1024 * 1024;
 
-    public static int For(ContentLogMode mode) => mode switch
+    public static int For(LogContentMode mode) => mode switch
     {
-        ContentLogMode.Truncated => TruncatedBytes,
-        ContentLogMode.Full => FullBytes,
+        LogContentMode.Truncated => TruncatedBytes,
+        LogContentMode.Full => FullBytes,
         _ => 0,
     };
 
-    public static bool TryParse(string? text, out ContentLogMode mode)
+    public static bool TryParse(string? text, out LogContentMode mode)
     {
         switch (text)
         {
             case "off":
-                mode = ContentLogMode.Off;
+                mode = LogContentMode.Off;
                 return true;
             case "truncated":
-                mode = ContentLogMode.Truncated;
+                mode = LogContentMode.Truncated;
                 return true;
             case "full":
-                mode = ContentLogMode.Full;
+                mode = LogContentMode.Full;
                 return true;
             default:
-                mode = ContentLogMode.Off;
+                mode = LogContentMode.Off;
                 return false;
         }
     }
 
-    public static string Name(ContentLogMode mode) => mode switch
+    public static string Name(LogContentMode mode) => mode switch
     {
-        ContentLogMode.Truncated => "truncated",
-        ContentLogMode.Full => "full",
+        LogContentMode.Truncated => "truncated",
+        LogContentMode.Full => "full",
         _ => "off",
     };
 

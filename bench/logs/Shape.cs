@@ -1,0 +1,5 @@
+using Tollgate.Observability.RequestLogs;
+
+namespace Tollgate.Bench.Logs;
+
+internal sealed record Shape(string Name, RequestLogFilter Filter);

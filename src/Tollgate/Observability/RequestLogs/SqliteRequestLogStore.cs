@@ -1,0 +1,217 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Tollgate.Observability.RequestLogs;
+
+/// <summary>
+/// The request log in its own SQLite file (<c>logs.db</c> in the data directory), apart from the config store so a
+/// large log never slows config reads or backups. WAL lets readers work while the single writer connection appends
+/// one transaction per batch through prepared multi-row inserts; <c>synchronous=NORMAL</c> is durable across process
+/// crashes and can lose only the last batches on a power cut, which a log may.
+/// </summary>
+internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDisposable
+{
+    public const string FileName = "logs.db";
+
+    // 32 rows × 27 columns = 864 parameters per statement: far below SQLite's limit, and large enough that a 1,000-entry
+    // batch is about 30 statement executions.
+    private const int RowsPerInsert = 32;
+
+    private static readonly string Ddl = """
+        CREATE TABLE IF NOT EXISTS request_logs (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            time_ms INTEGER NOT NULL,
+            endpoint TEXT NOT NULL,
+            path TEXT NOT NULL,
+            stream INTEGER NOT NULL,
+            virtual_key_id TEXT,
+            virtual_key_name TEXT,
+            team_id TEXT,
+            customer_id TEXT,
+            provider TEXT,
+            model TEXT,
+            requested_model TEXT,
+            key_name TEXT,
+            status INTEGER NOT NULL,
+            error_type TEXT,
+            error_code TEXT,
+            error_message TEXT,
+            latency_ms REAL NOT NULL,
+            ttft_ms REAL,
+            upstream_ms REAL NOT NULL,
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            cached_tokens INTEGER NOT NULL,
+            estimated INTEGER NOT NULL,
+            cost_nano INTEGER,
+            attempts INTEGER NOT NULL,
+            fallbacks INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS request_log_content (
+            id TEXT NOT NULL,
+            time_ms INTEGER NOT NULL,
+            request_body TEXT,
+            response_body TEXT
+        );
+        """ + RequestLogIndexes.Sqlite;
+
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private SqliteCommand? _insertMany;
+    private SqliteCommand? _insertOne;
+    private SqliteCommand? _insertContent;
+
+    public SqliteRequestLogStore(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Pooling = true,
+            // Private cache: a shared cache would serialise readers and the writer on table locks and undo WAL's point.
+            Cache = SqliteCacheMode.Private,
+        }.ToString();
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        using var command = _writer.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; " + Ddl;
+        command.ExecuteNonQuery();
+    }
+
+    public string ConnectionString => _connectionString;
+
+    protected override string ExplainPrefix => "EXPLAIN QUERY PLAN ";
+
+    protected override async ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    public override async Task AppendAsync(IReadOnlyList<RequestLogEntry> batch, CancellationToken cancellationToken = default)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _writer.BeginTransaction();
+            var many = _insertMany ??= Prepare(InsertSql(RowsPerInsert), RowsPerInsert * RequestLogSql.ColumnCount);
+            var one = _insertOne ??= Prepare(InsertSql(1), RequestLogSql.ColumnCount);
+            var index = 0;
+            many.Transaction = transaction;
+            for (; index + RowsPerInsert <= batch.Count; index += RowsPerInsert)
+            {
+                for (var row = 0; row < RowsPerInsert; row++)
+                {
+                    RequestLogSql.Bind(many.Parameters, row * RequestLogSql.ColumnCount, batch[index + row]);
+                }
+
+                many.ExecuteNonQuery();
+            }
+
+            one.Transaction = transaction;
+            for (; index < batch.Count; index++)
+            {
+                RequestLogSql.Bind(one.Parameters, 0, batch[index]);
+                one.ExecuteNonQuery();
+            }
+
+            foreach (var entry in batch)
+            {
+                if (entry.RequestBody is null && entry.ResponseBody is null)
+                {
+                    continue;
+                }
+
+                var content = _insertContent ??= Prepare(
+                    "INSERT INTO request_log_content (id, time_ms, request_body, response_body) VALUES (@p0, @p1, @p2, @p3)", 4);
+                content.Transaction = transaction;
+                content.Parameters[0].Value = entry.Id;
+                content.Parameters[1].Value = entry.Time.ToUnixTimeMilliseconds();
+                content.Parameters[2].Value = (object?)entry.RequestBody ?? DBNull.Value;
+                content.Parameters[3].Value = (object?)entry.ResponseBody ?? DBNull.Value;
+                content.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public override async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int chunk, CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _writer.BeginTransaction();
+            var deleted = 0;
+            foreach (var sql in (string[])[
+                "DELETE FROM request_log_content WHERE rowid IN (SELECT rowid FROM request_log_content WHERE time_ms < @cutoff LIMIT @chunk)",
+                "DELETE FROM request_logs WHERE seq IN (SELECT seq FROM request_logs WHERE time_ms < @cutoff LIMIT @chunk)"])
+            {
+                using var command = _writer.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                command.Parameters.AddWithValue("@cutoff", cutoff.ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("@chunk", chunk);
+                deleted = Math.Max(deleted, command.ExecuteNonQuery());
+            }
+
+            transaction.Commit();
+            return deleted;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private SqliteCommand Prepare(string sql, int parameterCount)
+    {
+        var command = _writer.CreateCommand();
+        command.CommandText = sql;
+        for (var i = 0; i < parameterCount; i++)
+        {
+            command.Parameters.Add(new SqliteParameter("@p" + i, null));
+        }
+
+        return command;
+    }
+
+    private static string InsertSql(int rows)
+    {
+        var sql = new StringBuilder("INSERT INTO request_logs (").Append(RequestLogSql.Columns).Append(") VALUES ");
+        for (var row = 0; row < rows; row++)
+        {
+            sql.Append(row == 0 ? "(" : ", (");
+            for (var column = 0; column < RequestLogSql.ColumnCount; column++)
+            {
+                sql.Append(column == 0 ? "@p" : ", @p").Append((row * RequestLogSql.ColumnCount) + column);
+            }
+
+            sql.Append(')');
+        }
+
+        return sql.ToString();
+    }
+
+    public void Dispose()
+    {
+        _insertMany?.Dispose();
+        _insertOne?.Dispose();
+        _insertContent?.Dispose();
+        _writer.Dispose();
+        _writeLock.Dispose();
+    }
+}
