@@ -31,16 +31,18 @@ internal static class UiEndpoints
     {
         var files = new UiFiles(new ManifestEmbeddedFileProvider(typeof(UiEndpoints).Assembly, "Ui/wwwroot"));
 
-        endpoints.MapGet("/", () => Results.Redirect(BasePath + "/")).ExcludeFromDescription();
+        // GET and HEAD alike: uptime checks and link previews probe with HEAD.
+        string[] methods = [HttpMethods.Get, HttpMethods.Head];
+        endpoints.MapMethods("/", methods, () => Results.Redirect(BasePath + "/")).ExcludeFromDescription();
 
         var group = endpoints.MapGroup(BasePath).ExcludeFromDescription();
-        group.MapGet("/v/{version}/{**path}", (HttpContext context, string version, string path) =>
+        group.MapMethods("/v/{version}/{**path}", methods, (HttpContext context, string version, string path) =>
         {
             // An old page may still ask for an old hash: serve today's file but do not let it be cached as that version.
             var immutable = string.Equals(version, files.Version, StringComparison.Ordinal);
             return files.ServeAsync(context, path, immutable ? "public, max-age=31536000, immutable" : "no-cache");
         });
-        group.MapGet("/{**path}", (HttpContext context, string? path) =>
+        group.MapMethods("/{**path}", methods, (HttpContext context, string? path) =>
         {
             path ??= string.Empty;
             if (!context.Request.Path.Value!.StartsWith(BasePath + "/", StringComparison.Ordinal))

@@ -69,6 +69,16 @@ public sealed partial class UiEndpointsTests : IAsyncLifetime, IDisposable
         Assert.True(stale.Headers.CacheControl?.NoCache);
     }
 
+    [Fact]
+    public async Task Head_IsAnsweredLikeGet_WithoutABody()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Head, "/ui/logs");
+        using var response = await _client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Content.Headers.ContentLength > 0);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
     [Theory]
     [InlineData("/ui/missing.js")]
     [InlineData("/ui/v/000000000000/js/missing.js")]
