@@ -150,37 +150,5 @@ internal static class RequestLogSql
         ResponseBody = responseBody,
     };
 
-    /// <summary>The values of one entry in <see cref="Columns"/> order, nulls as <see cref="DBNull"/>.</summary>
-    public static void Bind(DbParameterCollection parameters, int offset, RequestLogEntry entry)
-    {
-        parameters[offset].Value = entry.Id;
-        parameters[offset + 1].Value = entry.Time.ToUnixTimeMilliseconds();
-        parameters[offset + 2].Value = entry.Endpoint;
-        parameters[offset + 3].Value = entry.Path;
-        parameters[offset + 4].Value = entry.Stream;
-        parameters[offset + 5].Value = (object?)entry.VirtualKeyId ?? DBNull.Value;
-        parameters[offset + 6].Value = (object?)entry.VirtualKeyName ?? DBNull.Value;
-        parameters[offset + 7].Value = (object?)entry.TeamId ?? DBNull.Value;
-        parameters[offset + 8].Value = (object?)entry.CustomerId ?? DBNull.Value;
-        parameters[offset + 9].Value = (object?)entry.Provider ?? DBNull.Value;
-        parameters[offset + 10].Value = (object?)entry.Model ?? DBNull.Value;
-        parameters[offset + 11].Value = (object?)entry.RequestedModel ?? DBNull.Value;
-        parameters[offset + 12].Value = (object?)entry.KeyName ?? DBNull.Value;
-        parameters[offset + 13].Value = entry.Status;
-        parameters[offset + 14].Value = (object?)entry.ErrorType ?? DBNull.Value;
-        parameters[offset + 15].Value = (object?)entry.ErrorCode ?? DBNull.Value;
-        parameters[offset + 16].Value = (object?)entry.ErrorMessage ?? DBNull.Value;
-        parameters[offset + 17].Value = entry.LatencyMs;
-        parameters[offset + 18].Value = entry.TtftMs is { } ttft ? ttft : DBNull.Value;
-        parameters[offset + 19].Value = entry.UpstreamMs;
-        parameters[offset + 20].Value = entry.PromptTokens;
-        parameters[offset + 21].Value = entry.CompletionTokens;
-        parameters[offset + 22].Value = entry.CachedTokens;
-        parameters[offset + 23].Value = entry.Estimated;
-        parameters[offset + 24].Value = entry.CostNano is { } cost ? cost : DBNull.Value;
-        parameters[offset + 25].Value = entry.Attempts;
-        parameters[offset + 26].Value = entry.Fallbacks;
-    }
-
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Tollgate.Observability.RequestLogs;
@@ -13,10 +12,6 @@ namespace Tollgate.Observability.RequestLogs;
 internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDisposable
 {
     public const string FileName = "logs.db";
-
-    // 32 rows × 27 columns = 864 parameters per statement: far below SQLite's limit, and large enough that a 1,000-entry
-    // batch is about 30 statement executions.
-    private const int RowsPerInsert = 32;
 
     private static readonly string Ddl = """
         CREATE TABLE IF NOT EXISTS request_logs (
@@ -60,8 +55,7 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private SqliteCommand? _insertMany;
-    private SqliteCommand? _insertOne;
+    private Tollgate.Storage.SqliteBatchInsert? _insert;
     private SqliteCommand? _insertContent;
 
     public SqliteRequestLogStore(string path)
@@ -103,25 +97,13 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
         try
         {
             using var transaction = _writer.BeginTransaction();
-            var many = _insertMany ??= Prepare(InsertSql(RowsPerInsert), RowsPerInsert * RequestLogSql.ColumnCount);
-            var one = _insertOne ??= Prepare(InsertSql(1), RequestLogSql.ColumnCount);
-            var index = 0;
-            many.Transaction = transaction;
-            for (; index + RowsPerInsert <= batch.Count; index += RowsPerInsert)
+            // One prepared statement for the writer's lifetime, bound through SQLite directly: Microsoft.Data.Sqlite's
+            // parameters allocate a binder per value and box every number, 27 columns for every request served.
+            var insert = _insert ??= new Tollgate.Storage.SqliteBatchInsert(_writer, InsertSql);
+            foreach (var entry in batch)
             {
-                for (var row = 0; row < RowsPerInsert; row++)
-                {
-                    RequestLogSql.Bind(many.Parameters, row * RequestLogSql.ColumnCount, batch[index + row]);
-                }
-
-                many.ExecuteNonQuery();
-            }
-
-            one.Transaction = transaction;
-            for (; index < batch.Count; index++)
-            {
-                RequestLogSql.Bind(one.Parameters, 0, batch[index]);
-                one.ExecuteNonQuery();
+                Bind(insert, entry);
+                insert.Step();
             }
 
             foreach (var entry in batch)
@@ -189,27 +171,44 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
         return command;
     }
 
-    private static string InsertSql(int rows)
+    private static readonly string InsertSql = "INSERT INTO request_logs (" + RequestLogSql.Columns + ") VALUES ("
+        + string.Join(", ", Enumerable.Range(1, RequestLogSql.ColumnCount).Select(i => "?" + i)) + ")";
+
+    /// <summary>The values of one entry in <see cref="RequestLogSql.Columns"/> order (positions are 1-based).</summary>
+    private static void Bind(Tollgate.Storage.SqliteBatchInsert insert, RequestLogEntry entry)
     {
-        var sql = new StringBuilder("INSERT INTO request_logs (").Append(RequestLogSql.Columns).Append(") VALUES ");
-        for (var row = 0; row < rows; row++)
-        {
-            sql.Append(row == 0 ? "(" : ", (");
-            for (var column = 0; column < RequestLogSql.ColumnCount; column++)
-            {
-                sql.Append(column == 0 ? "@p" : ", @p").Append((row * RequestLogSql.ColumnCount) + column);
-            }
-
-            sql.Append(')');
-        }
-
-        return sql.ToString();
+        insert.Text(1, entry.Id);
+        insert.Int64(2, entry.Time.ToUnixTimeMilliseconds());
+        insert.Text(3, entry.Endpoint);
+        insert.Text(4, entry.Path);
+        insert.Int64(5, entry.Stream ? 1 : 0);
+        insert.Text(6, entry.VirtualKeyId);
+        insert.Text(7, entry.VirtualKeyName);
+        insert.Text(8, entry.TeamId);
+        insert.Text(9, entry.CustomerId);
+        insert.Text(10, entry.Provider);
+        insert.Text(11, entry.Model);
+        insert.Text(12, entry.RequestedModel);
+        insert.Text(13, entry.KeyName);
+        insert.Int64(14, entry.Status);
+        insert.Text(15, entry.ErrorType);
+        insert.Text(16, entry.ErrorCode);
+        insert.Text(17, entry.ErrorMessage);
+        insert.Double(18, entry.LatencyMs);
+        insert.Double(19, entry.TtftMs);
+        insert.Double(20, entry.UpstreamMs);
+        insert.Int64(21, entry.PromptTokens);
+        insert.Int64(22, entry.CompletionTokens);
+        insert.Int64(23, entry.CachedTokens);
+        insert.Int64(24, entry.Estimated ? 1 : 0);
+        insert.Int64(25, entry.CostNano);
+        insert.Int64(26, entry.Attempts);
+        insert.Int64(27, entry.Fallbacks);
     }
 
     public void Dispose()
     {
-        _insertMany?.Dispose();
-        _insertOne?.Dispose();
+        _insert?.Dispose();
         _insertContent?.Dispose();
         _writer.Dispose();
         _writeLock.Dispose();
