@@ -419,7 +419,7 @@ def targets(rows, lat, st):
         add("CPU per non-stream request, governance off", "≤ 2.0× nginx", "not measured", None)
     if n and g and n["proxy_us"]:
         r = g["proxy_us"] / n["proxy_us"]
-        logging = "logging on" if env("BENCH_LOGGING_STATE", "").startswith("on") else "logging not configurable in this build"
+        logging = "logging on" if env("BENCH_LOGGING_STATE", "").startswith("on") else "no request log in this build"
         add(f"CPU per non-stream request, governance on ({logging})", "≤ 2.5× nginx (stretch 1.5×)",
             f"{r:.2f}× ({g['proxy_us']:.0f} vs {n['proxy_us']:.0f} µs){'; stretch ✓' if r <= 1.5 else ''}", r <= 2.5)
     else:
