@@ -1,6 +1,7 @@
 -- wrk script for bench/run.sh: POSTs the JSON body stored in a file to the URL given to wrk.
--- Usage: wrk ... -s request.lua <url> -- <body-file> <accept> [<bearer token>]
--- With a token, every request carries "Authorization: Bearer <token>" (a Tollgate virtual key).
+-- Usage: wrk ... -s request.lua <url> -- <body-file> <accept> [<bearer token> ["Name: value" ...]]
+-- With a token, every request carries "Authorization: Bearer <token>" (a Tollgate virtual key). Further
+-- arguments are extra headers (Portkey's x-portkey-provider / x-portkey-custom-host).
 -- When the run ends it prints one machine-readable line, "TOLLGATE_BENCH key=value ...".
 
 function init(args)
@@ -12,6 +13,12 @@ function init(args)
   wrk.headers["Accept"] = args[2] or "application/json"
   if args[3] and args[3] ~= "" then
     wrk.headers["Authorization"] = "Bearer " .. args[3]
+  end
+  for i = 4, #args do
+    local name, value = args[i]:match("^([^:]+):%s*(.*)$")
+    if name then
+      wrk.headers[name] = value
+    end
   end
 end
 
