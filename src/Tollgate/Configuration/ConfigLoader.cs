@@ -169,20 +169,12 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             EnableLogging = reader.Bool("enable_logging") ?? true,
             LogRetentionDays = reader.Int("log_retention_days", 0, 36_500) ?? ClientConfig.DefaultLogRetentionDays,
             DisableContentLogging = reader.Bool("disable_content_logging") ?? false,
-            LogContent = ReadLogContent(reader),
+            LogContent = LogContentModes.Read(reader, "log_content") ?? LogContentMode.Off,
             LogQueueCapacity = reader.Int("log_queue_capacity", 1, 10_000_000) ?? ClientConfig.DefaultLogQueueCapacity,
         };
         reader.Finish(BifrostFields.Client, warnings);
         return config;
     }
-
-    private static LogContentMode ReadLogContent(JsonObjectReader reader) => reader.String("log_content") switch
-    {
-        null or "off" => LogContentMode.Off,
-        "truncated" => LogContentMode.Truncated,
-        "full" => LogContentMode.Full,
-        var other => throw new ConfigException(reader.PathOf("log_content"), $"must be \"off\", \"truncated\" or \"full\", found \"{other}\""),
-    };
 
     private FrozenDictionary<string, ProviderConfig> ReadProviders(JsonObjectReader? reader, List<string> warnings)
     {

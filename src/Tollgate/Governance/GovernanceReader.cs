@@ -187,7 +187,7 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
             IsActive = reader.Bool("is_active") ?? true,
             ExpiresAt = ReadTime(reader, "expires_at"),
             MaxConcurrentRequests = reader.Int("max_concurrent_requests", 1, 1_000_000),
-            LogContent = ReadLogContentMode(reader, "log_content"),
+            LogContent = Configuration.LogContentModes.Read(reader, "log_content"),
             CreatedAt = time.GetUtcNow(),
         };
         if (key.TeamId is not null && key.CustomerId is not null)
@@ -197,19 +197,6 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
 
         reader.Finish(BifrostVirtualKeyFields, warnings);
         return key;
-    }
-
-    private static Configuration.LogContentMode? ReadLogContentMode(JsonObjectReader reader, string name)
-    {
-        var text = reader.String(name);
-        if (text is null)
-        {
-            return null;
-        }
-
-        return Observability.RequestLogs.ContentLogLimits.TryParse(text, out var mode)
-            ? mode
-            : throw new ConfigException(reader.PathOf(name), "must be \"off\", \"truncated\" or \"full\"");
     }
 
     private string Id(JsonObjectReader reader, bool required)

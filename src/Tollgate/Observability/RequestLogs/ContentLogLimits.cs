@@ -16,32 +16,6 @@ public static class ContentLogLimits
         _ => 0,
     };
 
-    public static bool TryParse(string? text, out LogContentMode mode)
-    {
-        switch (text)
-        {
-            case "off":
-                mode = LogContentMode.Off;
-                return true;
-            case "truncated":
-                mode = LogContentMode.Truncated;
-                return true;
-            case "full":
-                mode = LogContentMode.Full;
-                return true;
-            default:
-                mode = LogContentMode.Off;
-                return false;
-        }
-    }
-
-    public static string Name(LogContentMode mode) => mode switch
-    {
-        LogContentMode.Truncated => "truncated",
-        LogContentMode.Full => "full",
-        _ => "off",
-    };
-
     /// <summary>UTF-8 text of at most <paramref name="limit"/> bytes of <paramref name="bytes"/>, marked when cut.</summary>
     public static string Text(ReadOnlySpan<byte> bytes, int limit)
     {
