@@ -169,10 +169,6 @@ internal static class GatewayTracing
         }
     }
 
-    /// <summary><see cref="Complete(Activity?, RequestLogEntry)"/> on the request's server span, found from its context.</summary>
-    public static void Complete(HttpContext context, RequestLogEntry entry) =>
-        Complete(context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpActivityFeature>()?.Activity, entry);
-
     public static string OperationName(InferenceOperation operation) => operation switch
     {
         InferenceOperation.Completions => GenAiAttributes.OperationTextCompletion,
