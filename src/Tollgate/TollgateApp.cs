@@ -19,7 +19,9 @@ public static class TollgateApp
     /// <summary>Builds the app and loads its configuration; throws <see cref="ConfigException"/> for a bad config file.</summary>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // appsettings.json is not Tollgate's config, and watching it means a recursive watch of the working directory,
+        // which usually holds ./data: every SQLite write would wake the watcher thread.
+        var builder = WebApplication.CreateSlimBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         var configuration = builder.Configuration;
         var options = new GatewayOptions
         {

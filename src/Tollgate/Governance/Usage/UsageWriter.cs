@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
+using Tollgate.Storage;
 
 namespace Tollgate.Governance.Usage;
 
@@ -56,10 +57,13 @@ internal sealed class UsageWriter : BackgroundService
             {
                 // Let a batch gather: one transaction per interval instead of one per request.
                 await Task.Delay(FlushInterval, stoppingToken).ConfigureAwait(false);
-                lock (_queue)
+                await BlockingStorageWork.Run(() =>
                 {
-                    Drain();
-                }
+                    lock (_queue)
+                    {
+                        Drain();
+                    }
+                }).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -96,39 +96,44 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var transaction = _writer.BeginTransaction();
-            // One prepared statement for the writer's lifetime, bound through SQLite directly: Microsoft.Data.Sqlite's
-            // parameters allocate a binder per value and box every number, 27 columns for every request served.
-            var insert = _insert ??= new Tollgate.Storage.SqliteBatchInsert(_writer, InsertSql);
-            foreach (var entry in batch)
-            {
-                Bind(insert, entry);
-                insert.Step();
-            }
-
-            foreach (var entry in batch)
-            {
-                if (entry.RequestBody is null && entry.ResponseBody is null)
-                {
-                    continue;
-                }
-
-                var content = _insertContent ??= Prepare(
-                    "INSERT INTO request_log_content (id, time_ms, request_body, response_body) VALUES (@p0, @p1, @p2, @p3)", 4);
-                content.Transaction = transaction;
-                content.Parameters[0].Value = entry.Id;
-                content.Parameters[1].Value = entry.Time.ToUnixTimeMilliseconds();
-                content.Parameters[2].Value = (object?)entry.RequestBody ?? DBNull.Value;
-                content.Parameters[3].Value = (object?)entry.ResponseBody ?? DBNull.Value;
-                content.ExecuteNonQuery();
-            }
-
-            transaction.Commit();
+            await Tollgate.Storage.BlockingStorageWork.Run(() => Append(batch)).ConfigureAwait(false);
         }
         finally
         {
             _writeLock.Release();
         }
+    }
+
+    private void Append(IReadOnlyList<RequestLogEntry> batch)
+    {
+        using var transaction = _writer.BeginTransaction();
+        // One prepared statement for the writer's lifetime, bound through SQLite directly: Microsoft.Data.Sqlite's
+        // parameters allocate a binder per value and box every number, 27 columns for every request served.
+        var insert = _insert ??= new Tollgate.Storage.SqliteBatchInsert(_writer, InsertSql);
+        foreach (var entry in batch)
+        {
+            Bind(insert, entry);
+            insert.Step();
+        }
+
+        foreach (var entry in batch)
+        {
+            if (entry.RequestBody is null && entry.ResponseBody is null)
+            {
+                continue;
+            }
+
+            var content = _insertContent ??= Prepare(
+                "INSERT INTO request_log_content (id, time_ms, request_body, response_body) VALUES (@p0, @p1, @p2, @p3)", 4);
+            content.Transaction = transaction;
+            content.Parameters[0].Value = entry.Id;
+            content.Parameters[1].Value = entry.Time.ToUnixTimeMilliseconds();
+            content.Parameters[2].Value = (object?)entry.RequestBody ?? DBNull.Value;
+            content.Parameters[3].Value = (object?)entry.ResponseBody ?? DBNull.Value;
+            content.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
     }
 
     public override async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, int chunk, CancellationToken cancellationToken = default)
