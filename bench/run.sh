@@ -3,8 +3,9 @@
 # nginx proxy_pass, (c) through a bare YARP IHttpForwarder app, (d) through Portkey's gateway, (e) through
 # Tollgate, all on 127.0.0.1. Reports throughput, p50/p99 latency,
 # CPU time per request of the proxy process (from /proc/<pid>/stat) and RSS, as ratios to nginx
-# measured in the same run. The chat-gov scenario sends the chat load through the same Tollgate
-# process with a virtual key (rate limits, two budget levels), priced against Tollgate without one.
+# measured in the same run. Tollgate runs twice from the same binary: "tollgate" (no governance section,
+# client.enable_logging false) for every gov-off row, and "tollgate-gov" (virtual key with rate limits and two
+# budget levels, request logging on) for the chat-gov rows, priced against the chat row of the former.
 # See bench/README.md for the method.
 set -euo pipefail
 
@@ -31,8 +32,9 @@ Usage: bench/run.sh [options]
   --connections N        concurrent wrk connections (default $CONNECTIONS)
   --scenario NAME        all | chat | chat10k | stream | embeddings | chat-gov | latency | ttfe | streams |
                          soak | fault (default $SCENARIO). all = chat, chat-gov, chat10k, stream, embeddings,
-                         latency (fixed rate at half nginx's chat saturation), ttfe and streams; chat-gov and
-                         latency also run chat (their baseline); soak (not in all): Tollgate with governance at
+                         latency (fixed rate at half nginx's chat saturation), ttfe and streams; chat-gov also
+                         runs chat (its baseline), latency runs chat and chat-gov (the rate, and a warm
+                         governance process); soak (not in all): Tollgate with governance at
                          a fixed moderate rate for --soak-seconds, RSS every 10 s;
                          fault (not part of all) runs bench/fault.sh: Tollgate on
                          the upstream emulator with one of three keys answering 429 half the time
@@ -47,7 +49,7 @@ Usage: bench/run.sh [options]
   --stream-seconds S     length of each of those streams (default $STREAM_SECONDS)
   --rate-seconds S       measured seconds per fixed-rate latency row (default $RATE_SECONDS)
   --soak-seconds S       soak length (default $SOAK_SECONDS)
-  --skip "T ..."         leave targets out (yarp, portkey, nginx, tollgate)
+  --skip "T ..."         leave targets out (yarp, portkey, nginx, tollgate; tollgate = both Tollgate processes)
   --no-write             print the results only; do not write bench/results/ or bench/README.md
   --keep                 keep the temporary work directory (configs, logs, raw wrk output)
 EOF
@@ -80,7 +82,7 @@ done
 case "$SCENARIO" in
   chat|chat10k|stream|embeddings|ttfe|streams|soak) SCENARIOS=("$SCENARIO") ;;
   chat-gov) SCENARIOS=(chat chat-gov) ;;   # gov-on is only meaningful next to its gov-off baseline
-  latency) SCENARIOS=(chat latency) ;;     # the fixed rate is half of nginx's chat saturation rate
+  latency) SCENARIOS=(chat chat-gov latency) ;;   # the rate is half of nginx's chat saturation; chat-gov warms the gov process
   all) SCENARIOS=(chat chat-gov chat10k stream embeddings latency ttfe streams) ;;
   fault)   # its own harness (emulator upstream, two runs); see bench/README.md, "Fault scenario"
     ((CONNECTIONS_SET)) || ALL_ARGS+=(--connections 16)
@@ -170,15 +172,15 @@ NOTES="$WORK/notes.txt"
 : >"$NOTES"
 note() { log "$*"; printf '%s\n' "$*" >>"$NOTES"; }
 
-read -r MOCK_PORT NGINX_PORT TG_PORT YARP_PORT PORTKEY_PORT SSE_PORT < <(python3 - <<'EOF'
+read -r MOCK_PORT NGINX_PORT TG_PORT TG_GOV_PORT YARP_PORT PORTKEY_PORT SSE_PORT < <(python3 - <<'EOF'
 import socket
 socks = []
-for _ in range(6):
+for _ in range(7):
     s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
 print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
 )
-log "ports: mock=$MOCK_PORT nginx=$NGINX_PORT tollgate=$TG_PORT yarp=$YARP_PORT portkey=$PORTKEY_PORT slow-sse=$SSE_PORT; work dir $WORK"
+log "ports: mock=$MOCK_PORT nginx=$NGINX_PORT tollgate=$TG_PORT tollgate-gov=$TG_GOV_PORT yarp=$YARP_PORT portkey=$PORTKEY_PORT slow-sse=$SSE_PORT; work dir $WORK"
 
 # ---------------------------------------------------------------------------------------------
 # Tollgate build (Release, outputs and intermediates outside src/ so concurrent builds do not clash).
@@ -385,38 +387,44 @@ EOF
 EOF
 } >"$WORK/nginx/nginx.conf"
 
-# (3) Tollgate: two OpenAI-compatible custom providers on the mock (JSON and SSE paths), prices for
-#     both models, and a governance section. Requests without a virtual key (chat, stream) get no
-#     governance checks; chat-gov sends the same chat requests with the virtual key, which has its own
-#     budget and a request + token rate limit, and belongs to a team with a budget of its own. The
-#     limits are far above anything a run can reach, so nothing is ever denied (the token limit, 1e10
-#     per minute, stays under the gateway's cap of 1e9 per second: 1e11 per minute passes config
-#     validation but made virtual-key requests fail with a 500, and since commit 2850943 makes the
-#     gateway abort at start-up; see README).
-#     The admin token lets the harness read the budgets and the usage report at the end (a check).
+# (3) Tollgate, twice from the same binary (two configs, two --data directories, two ports), so each
+#     process's CPU is its own. Both have five OpenAI-compatible custom providers on the mocks and prices for
+#     their models.
+#     - tollgate (governance off): no governance section and client.enable_logging false, so no request log.
+#       The chat, chat10k, stream, embeddings, ttfe and streams rows and the plain latency row run here, with
+#       no virtual key. Such requests skip governance checks anyway, so leaving the section out changes
+#       little per request but saves memory (no token counter for budgets): idle RSS is reported for both.
+#     - tollgate-gov (governance and logging on): the same plus client.enable_logging true and a governance
+#       section. chat-gov (and the governance latency row and soak) sends the chat requests with the virtual key, which has its own budget and a
+#       request + token rate limit, and belongs to a team with a budget of its own. The limits are far above
+#       anything a run can reach, so nothing is ever denied (the token limit, 1e10 per minute, stays under the
+#       gateway's cap of 1e9 per second: 1e11 per minute passes config validation but made virtual-key
+#       requests fail with a 500, and since commit 2850943 makes the gateway abort at start-up; see README).
+#       The admin token lets the harness read its budgets and usage report at the end (a check).
 GOV_VK="sk-tg-bench-0123456789abcdef"
 GOV_VK_ID="vk-bench"
 ADMIN_TOKEN="tga-bench-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 # Request logging is part of "governance on" (issue 8). The option (client.enable_logging, default true) comes
-# with the request log. Today's builds list it among the Bifrost fields they accept with a start-up warning, so
+# with the request log. Older builds list it among the Bifrost fields they accept with a start-up warning, so
 # it is written whenever the source knows the name at all, and reported as on only when the option is
 # implemented (an EnableLogging member); a build that knows neither would reject it, so it is left out there.
-CLIENT_SECTION=""
+CLIENT_OFF=""; CLIENT_ON=""
 if grep -rqs 'EnableLogging' "$REPO_DIR/src/Tollgate" 2>/dev/null; then
-  CLIENT_SECTION='"client": { "enable_logging": true },'
-  LOGGING_STATE="on (client.enable_logging: true)"
+  CLIENT_OFF='"client": { "enable_logging": false },'; CLIENT_ON='"client": { "enable_logging": true },'
+  LOGGING_STATE="on in Tollgate with governance (client.enable_logging: true), off in Tollgate without (false)"
 elif grep -rqs '"enable_logging"' "$REPO_DIR/src/Tollgate/Configuration" 2>/dev/null; then
-  CLIENT_SECTION='"client": { "enable_logging": true },'
-  LOGGING_STATE="not implemented in this build (client.enable_logging is only an accepted Bifrost field): no request log"
+  CLIENT_OFF='"client": { "enable_logging": false },'; CLIENT_ON='"client": { "enable_logging": true },'
+  LOGGING_STATE="not implemented in this build (client.enable_logging is only an accepted Bifrost field): no request log in either process"
 else
-  LOGGING_STATE="not configurable in this build (client.enable_logging unknown): left out of the config"
+  LOGGING_STATE="not configurable in this build (client.enable_logging unknown): left out of both configs"
 fi
 openai_provider() { # name base-url
   printf '"%s": { "custom_provider_config": { "base_provider_type": "openai" }, "base_url": "%s", "keys": [] }' "$1" "$2"
 }
 price() { printf '"%s": { "input_per_mtok": 0.15, "output_per_mtok": 0.60 }' "$1"; }
-cat >"$WORK/tollgate.json" <<EOF
-{ $CLIENT_SECTION
+tollgate_config() { # client-section governance-section
+  cat <<EOF
+{ $1
   "providers": {
     $(openai_provider mock "http://127.0.0.1:$MOCK_PORT/v1"),
     $(openai_provider mockbig "http://127.0.0.1:$MOCK_PORT/big/v1"),
@@ -426,7 +434,11 @@ cat >"$WORK/tollgate.json" <<EOF
   "pricing": {
     $(price mock/gpt-4o-mini), $(price mockbig/gpt-4o-mini), $(price mockstream/gpt-4o-mini),
     $(price quick/gpt-4o-mini), $(price slow/gpt-4o-mini),
-    "mock/text-embedding-3-small": { "input_per_mtok": 0.02, "output_per_mtok": 0 } },
+    "mock/text-embedding-3-small": { "input_per_mtok": 0.02, "output_per_mtok": 0 } }$2 }
+EOF
+}
+GOV_SECTION=$(cat <<EOF
+,
   "governance": {
     "budgets": [
       { "id": "b-team", "max_limit": 1000000, "reset_duration": "1d" },
@@ -437,8 +449,11 @@ cat >"$WORK/tollgate.json" <<EOF
     "teams": [ { "id": "bench", "name": "bench", "budget_id": "b-team" } ],
     "virtual_keys": [
       { "id": "$GOV_VK_ID", "name": "bench", "value": "$GOV_VK", "team_id": "bench",
-        "budget_id": "b-vk", "rate_limit_id": "rl" } ] } }
+        "budget_id": "b-vk", "rate_limit_id": "rl" } ] }
 EOF
+)
+tollgate_config "$CLIENT_OFF" "" >"$WORK/tollgate.json"
+tollgate_config "$CLIENT_ON" "$GOV_SECTION" >"$WORK/tollgate-gov.json"
 
 # Request bodies (compact JSON, ~600 bytes), one per model/stream combination.
 make_body() { # model stream outfile
@@ -547,17 +562,26 @@ start_nginx "$WORK/nginx"; NGINX_PID=$REPLY
 wait_http "http://127.0.0.1:$MOCK_PORT/" 10 || { echo "run.sh: mock nginx did not start" >&2; cat "$WORK/mock/error.log" >&2; exit 1; }
 wait_http "http://127.0.0.1:$NGINX_PORT/" 10 || { echo "run.sh: proxy nginx did not start" >&2; cat "$WORK/nginx/error.log" >&2; exit 1; }
 
-TG_PID=""
+# The two Tollgate processes (same binary, same environment; config, --data and port their own), one after
+# the other so their start-ups do not compete for the two cores.
+start_tollgate() { # name port -> sets REPLY to the pid; fails when /health does not answer
+  local name="$1" port="$2"
+  mkdir -p "$WORK/data-$name"
+  DOTNET_gcServer=0 TOLLGATE_ADMIN_TOKEN="$ADMIN_TOKEN" "$TOLLGATE_BIN" --urls "http://127.0.0.1:$port" \
+    --config "$WORK/$name.json" --data "$WORK/data-$name" >"$WORK/logs/$name.log" 2>&1 &
+  REPLY=$!
+  STARTED_PIDS+=("$REPLY")
+  wait_http "http://127.0.0.1:$port/health" 60 && return 0
+  note "$name: /health did not answer within 60 s; log tail: $(tail -n 5 "$WORK/logs/$name.log" | tr '\n' ' ')"
+  return 1
+}
+TG_PID=""; TG_GOV_PID=""
+TG_GOV_STATUS=$TG_STATUS   # build, binary and --skip tollgate apply to both
 if [[ "$TG_STATUS" == ok ]]; then
-  mkdir -p "$WORK/data"
-  DOTNET_gcServer=0 TOLLGATE_ADMIN_TOKEN="$ADMIN_TOKEN" "$TOLLGATE_BIN" --urls "http://127.0.0.1:$TG_PORT" \
-    --config "$WORK/tollgate.json" --data "$WORK/data" >"$WORK/logs/tollgate.log" 2>&1 &
-  TG_PID=$!
-  STARTED_PIDS+=("$TG_PID")
-  if ! wait_http "http://127.0.0.1:$TG_PORT/health" 60; then
-    TG_STATUS="did not start"
-    note "Tollgate: /health did not answer within 60 s; log tail: $(tail -n 5 "$WORK/logs/tollgate.log" | tr '\n' ' ')"
-  fi
+  start_tollgate tollgate "$TG_PORT" || TG_STATUS="did not start"
+  TG_PID=$REPLY
+  start_tollgate tollgate-gov "$TG_GOV_PORT" || TG_GOV_STATUS="did not start"
+  TG_GOV_PID=$REPLY
 fi
 SSE_PID=""
 if [[ -n "$TOOLS_BIN" ]]; then
@@ -592,6 +616,7 @@ declare -A RSS_IDLE
 read -ra _pids < <(nginx_pids "$MOCK_PID"); RSS_IDLE[direct]=$(rss_kb "${_pids[@]}")
 read -ra _pids < <(nginx_pids "$NGINX_PID"); RSS_IDLE[nginx]=$(rss_kb "${_pids[@]}")
 [[ -n "$TG_PID" ]] && RSS_IDLE[tollgate]=$(rss_kb "$TG_PID")
+[[ -n "$TG_GOV_PID" ]] && RSS_IDLE[tollgate-gov]=$(rss_kb "$TG_GOV_PID")
 [[ -n "$YARP_PID" ]] && RSS_IDLE[yarp]=$(rss_kb "$YARP_PID")
 [[ -n "$PORTKEY_PID" ]] && RSS_IDLE[portkey]=$(rss_kb "$PORTKEY_PID")
 target_ok() { # target -> 0 when it runs in this run
@@ -599,6 +624,7 @@ target_ok() { # target -> 0 when it runs in this run
     direct) return 0 ;;
     nginx) has_target nginx ;;
     tollgate) [[ "$TG_STATUS" == ok ]] ;;
+    tollgate-gov) [[ "$TG_GOV_STATUS" == ok ]] ;;
     yarp) [[ "$YARP_STATUS" == ok ]] ;;
     portkey) [[ "$PORTKEY_STATUS" == ok ]] ;;
   esac
@@ -608,6 +634,7 @@ target_pids() { # target -> the proxy's pids on one line
     direct) nginx_pids "$MOCK_PID" ;;
     nginx) nginx_pids "$NGINX_PID" ;;
     tollgate) echo "$TG_PID" ;;
+    tollgate-gov) echo "$TG_GOV_PID" ;;
     yarp) echo "$YARP_PID" ;;
     portkey) echo "$PORTKEY_PID" ;;
   esac
@@ -628,8 +655,9 @@ request_for() { # scenario target
   esac
   [[ "$scenario" == chat-gov || "$scenario" == soak ]] && BODY=chat
   case "$target" in
-    tollgate)
-      URL="http://127.0.0.1:$TG_PORT/v1/$endpoint"; BODY="$WORK/body-$BODY-tollgate.json" ;;
+    tollgate|tollgate-gov)
+      port=$TG_PORT; [[ "$target" == tollgate-gov ]] && port=$TG_GOV_PORT
+      URL="http://127.0.0.1:$port/v1/$endpoint"; BODY="$WORK/body-$BODY-tollgate.json" ;;
     portkey)
       URL="http://127.0.0.1:$PORTKEY_PORT/v1/$endpoint"
       HDRS=("x-portkey-provider: openai" "x-portkey-custom-host: $base" "Authorization: Bearer sk-bench-not-a-key")
@@ -677,7 +705,7 @@ run_one() { # scenario target
   read -ra pids < <(target_pids "$target")
   request_for "$scenario" "$target"
   url=$URL; body=$BODY; accept=$ACCEPT; hdrs=("${HDRS[@]}")
-  # chat-gov: Tollgate only, the chat request with the virtual key
+  # chat-gov: Tollgate with governance only, the chat request with the virtual key
   [[ "$scenario" == chat-gov ]] && token=$GOV_VK
 
   local status
@@ -688,7 +716,7 @@ run_one() { # scenario target
     printf '%s\t%s\t%s\tfailed\t%s\n' "$ROUND" "$scenario" "$target" "$status" >>"$RESULTS_TSV"
     return 0
   fi
-  if [[ "$target" == tollgate || "$target" == portkey ]]; then
+  if [[ "$target" == tollgate* || "$target" == portkey ]]; then
     cp "$WORK/probe.headers" "$WORK/raw/$target-$scenario-headers.txt"
     cp "$WORK/probe.body" "$WORK/raw/$target-$scenario-body.txt"
   fi
@@ -696,8 +724,8 @@ run_one() { # scenario target
     note "$target/$scenario: probe response has no 'data: [DONE]'"
   fi
   # Governance must be on for chat-gov and off for chat: the rate-limit headers say which.
-  if [[ "$target" == tollgate && "$scenario" == chat-gov ]] && ! grep -qi '^x-ratelimit-limit-requests:' "$WORK/probe.headers"; then
-    note "tollgate/chat-gov: the probe answer has no x-ratelimit-* headers: governance may not have applied to the virtual key"
+  if [[ "$target" == tollgate-gov && "$scenario" == chat-gov ]] && ! grep -qi '^x-ratelimit-limit-requests:' "$WORK/probe.headers"; then
+    note "tollgate-gov/chat-gov: the probe answer has no x-ratelimit-* headers: governance may not have applied to the virtual key"
   fi
   if [[ "$target" == tollgate && "$scenario" == chat ]] && grep -qi '^x-ratelimit-' "$WORK/probe.headers"; then
     note "tollgate/chat: the probe answer has x-ratelimit-* headers although it carried no virtual key"
@@ -758,13 +786,13 @@ run_one() { # scenario target
   fi
 }
 
-# The rows of one round, in order: chat-gov (Tollgate only) right after Tollgate's chat row, so gov-off
-# and gov-on run back to back; in even rounds the two swap places, so a drift in the box's load does not
-# always favour the same one.
+# The rows of one round, in order: chat-gov (Tollgate with governance only) right after Tollgate's chat row,
+# so gov-off and gov-on run back to back; in even rounds the two swap places, so a drift in the box's load
+# does not always favour the same one.
 PAIRS=()
 for scenario in "${SCENARIOS[@]}"; do
   case "$scenario" in
-    chat-gov) [[ "$TG_STATUS" == ok ]] && PAIRS+=("chat-gov tollgate") ;;
+    chat-gov) target_ok tollgate-gov && PAIRS+=("chat-gov tollgate-gov") ;;
     chat|chat10k|stream|embeddings)
       for target in direct nginx yarp portkey tollgate; do
         target_ok "$target" && PAIRS+=("$scenario $target")
@@ -775,8 +803,8 @@ for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
   order=("${PAIRS[@]}")
   if ((ROUND % 2 == 0)); then
     for i in "${!order[@]}"; do
-      if [[ "${order[$i]}" == "chat tollgate" && "${order[$((i + 1))]:-}" == "chat-gov tollgate" ]]; then
-        order[$i]="chat-gov tollgate"; order[$((i + 1))]="chat tollgate"; break
+      if [[ "${order[$i]}" == "chat tollgate" && "${order[$((i + 1))]:-}" == "chat-gov tollgate-gov" ]]; then
+        order[$i]="chat-gov tollgate-gov"; order[$((i + 1))]="chat tollgate"; break
       fi
     done
   fi
@@ -784,13 +812,14 @@ for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
     run_one ${pair}
   done
 done
-if [[ "$TG_STATUS" != ok && "$TG_STATUS" != skipped ]]; then
-  for scenario in "${SCENARIOS[@]}"; do
-    case "$scenario" in chat|chat-gov|chat10k|stream|embeddings)
-      printf '1\t%s\t%s\tfailed\t%s\n' "$scenario" tollgate "$TG_STATUS" >>"$RESULTS_TSV" ;;
-    esac
-  done
-fi
+for scenario in "${SCENARIOS[@]}"; do
+  case "$scenario" in
+    chat-gov) target=tollgate-gov; status=$TG_GOV_STATUS ;;
+    chat|chat10k|stream|embeddings) target=tollgate; status=$TG_STATUS ;;
+    *) continue ;;
+  esac
+  [[ "$status" == ok || "$status" == skipped ]] || printf '1\t%s\t%s\tfailed\t%s\n' "$scenario" "$target" "$status" >>"$RESULTS_TSV"
+done
 
 # ---------------------------------------------------------------------------------------------
 # Rows the helpers measure (bench/tools): fixed-rate latency, time to first event, many open streams, soak.
@@ -843,12 +872,11 @@ rate_row() { # out-file rate seconds url body accept token [header...] -> prints
 }
 if scenario_on latency; then
   for target in direct nginx yarp portkey tollgate tollgate-gov; do
-    t=${target%-gov}
-    target_ok "$t" || continue
-    request_for latency "$t"
+    target_ok "$target" || continue
+    request_for latency "$target"
     token=""
     [[ "$target" == tollgate-gov ]] && token=$GOV_VK
-    read -ra pids < <(target_pids "$t")
+    read -ra pids < <(target_pids "$target")
     log "latency/$target: fixed rate $FIXED_RATE req/s, 2 s warm-up then ${RATE_SECONDS}s"
     rate_row "$WORK/raw/latency-$target-warmup.txt" "$FIXED_RATE" 2 "$URL" "$BODY" "$ACCEPT" "$token" "${HDRS[@]}" >/dev/null
     [[ -z "$token" ]] || count_gov "$WORK/raw/latency-$target-warmup.txt"
@@ -907,22 +935,22 @@ if [[ -n "$TOOLS_BIN" ]] && scenario_on streams; then
   done
 fi
 
-if scenario_on soak && [[ "$TG_STATUS" == ok ]]; then
+if scenario_on soak && target_ok tollgate-gov; then
   # Governance (and logging, when the build has it) on, at a fixed moderate rate: a quarter of nginx's chat
-  # saturation when this run measured it, else 1,000 req/s. RSS and CPU of Tollgate every 10 s.
+  # saturation when this run measured it, else 1,000 req/s. RSS and CPU of Tollgate with governance every 10 s.
   SOAK_RATE=$((FIXED_RATE > 0 ? FIXED_RATE / 2 : 1000))
-  request_for soak tollgate
+  request_for soak tollgate-gov
   log "soak: Tollgate with governance at $SOAK_RATE req/s for ${SOAK_SECONDS}s, RSS every 10 s"
   out="$WORK/raw/soak.txt"
   mapfile -d '' args < <(rate_args "$SOAK_RATE" "$SOAK_SECONDS" "$URL" "$BODY" "$ACCEPT" "$GOV_VK")
   wrk "${args[@]}" >"$out" 2>&1 &
   CHILD_PID=$!
   t0=$SECONDS
-  printf '0\t%d\t%d\n' "$(rss_kb "$TG_PID")" "$(cpu_ticks "$TG_PID")" >>"$SOAK_TSV"
+  printf '0\t%d\t%d\n' "$(rss_kb "$TG_GOV_PID")" "$(cpu_ticks "$TG_GOV_PID")" >>"$SOAK_TSV"
   while kill -0 "$CHILD_PID" 2>/dev/null; do
     sleep 10
     kill -0 "$CHILD_PID" 2>/dev/null || break
-    printf '%d\t%d\t%d\n' $((SECONDS - t0)) "$(rss_kb "$TG_PID")" "$(cpu_ticks "$TG_PID")" >>"$SOAK_TSV"
+    printf '%d\t%d\t%d\n' $((SECONDS - t0)) "$(rss_kb "$TG_GOV_PID")" "$(cpu_ticks "$TG_GOV_PID")" >>"$SOAK_TSV"
   done
   wait "$CHILD_PID" || true
   CHILD_PID=""
@@ -931,19 +959,31 @@ if scenario_on soak && [[ "$TG_STATUS" == ok ]]; then
   [[ -n "$BENCH_SOAK_LINE" ]] || note "soak: the wrk run failed: $(tail -n 2 "$out" | tr '\n' ' ')"
 fi
 
-# Governance check: what the gateway itself recorded for the virtual key (usage report, both budgets),
+# requests wrk abandoned at the end of its last run finish upstream and settle; the request log's batch is written
+if target_ok tollgate || target_ok tollgate-gov; then sleep 1; fi
+# Governance check: what Tollgate with governance recorded for the virtual key (usage report, both budgets),
 # to set against the requests the chat-gov rows sent. report.py compares them.
-if [[ "$TG_STATUS" == ok && " ${SCENARIOS[*]} " == *" chat-gov "* ]]; then
-  sleep 1   # requests wrk abandoned at the end of its last run finish upstream and settle
+if target_ok tollgate-gov && scenario_on chat-gov; then
   for what in "usage?group_by=virtual_key" "budgets"; do
-    curl -s --max-time 10 -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$TG_PORT/api/$what" \
+    curl -s --max-time 10 -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$TG_GOV_PORT/api/$what" \
       -o "$WORK/raw/tollgate-gov-${what%%\?*}.json" -w '%{http_code}\n' >"$WORK/raw/tollgate-gov-${what%%\?*}.status" || true
   done
 fi
-[[ -n "$TG_PID" ]] && cp "$WORK/logs/tollgate.log" "$WORK/raw/tollgate.log" 2>/dev/null || true
-if [[ -n "$TG_PID" ]] && grep -qiE 'fail|exception|error' "$WORK/logs/tollgate.log"; then
-  note "Tollgate log mentions errors: $(grep -iE 'fail|exception|error' "$WORK/logs/tollgate.log" | head -n 3 | tr '\n' ' ' | head -c 600)"
-fi
+# Request-log check: the first page of each process's request log, so the report can confirm that the
+# gov-off process logged nothing and the governance process did.
+for target in tollgate tollgate-gov; do
+  target_ok "$target" || continue
+  port=$TG_PORT; [[ "$target" == tollgate-gov ]] && port=$TG_GOV_PORT
+  curl -s --max-time 10 -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$port/api/logs?limit=1" \
+    -o "$WORK/raw/$target-logs.json" || true
+done
+for target in tollgate tollgate-gov; do
+  [[ -f "$WORK/logs/$target.log" ]] || continue
+  cp "$WORK/logs/$target.log" "$WORK/raw/$target.log" 2>/dev/null || true
+  if grep -qiE 'fail|exception|error' "$WORK/logs/$target.log"; then
+    note "$target log mentions errors: $(grep -iE 'fail|exception|error' "$WORK/logs/$target.log" | head -n 3 | tr '\n' ' ' | head -c 600)"
+  fi
+done
 
 # ---------------------------------------------------------------------------------------------
 # Report.
@@ -963,6 +1003,7 @@ export BENCH_DURATION="$DURATION" BENCH_CONNECTIONS="$CONNECTIONS" BENCH_THREADS
   BENCH_LATENCY_TSV="$LATENCY_TSV" BENCH_TTFE_TSV="$TTFE_TSV" BENCH_STREAMS_TSV="$STREAMS_TSV" BENCH_SOAK_TSV="$SOAK_TSV" \
   BENCH_FIXED_RATE="$FIXED_RATE" BENCH_STREAMS="$STREAMS" BENCH_STREAM_SECONDS="$STREAM_SECONDS" BENCH_RATE_SECONDS="$RATE_SECONDS" \
   BENCH_SOAK_SECONDS="$SOAK_SECONDS" BENCH_PORTKEY_VERSION="$PORTKEY_VERSION" BENCH_LOGGING_STATE="$LOGGING_STATE" \
-  BENCH_SCENARIO="$SCENARIO" BENCH_TARGET_STATUS="yarp: $YARP_STATUS; portkey: $PORTKEY_STATUS; tollgate: $TG_STATUS" \
+  BENCH_SCENARIO="$SCENARIO" BENCH_TARGET_STATUS="yarp: $YARP_STATUS; portkey: $PORTKEY_STATUS; tollgate: $TG_STATUS; tollgate-gov: $TG_GOV_STATUS" \
+  BENCH_TG_RSS_IDLE_KB="${RSS_IDLE[tollgate]:-}" BENCH_TG_GOV_RSS_IDLE_KB="${RSS_IDLE[tollgate-gov]:-}" \
   BENCH_COMMAND="bench/run.sh --duration $DURATION --connections $CONNECTIONS --scenario $SCENARIO --warmup $WARMUP --threads $THREADS --single $SINGLE --rounds $ROUNDS --streams $STREAMS --stream-seconds $STREAM_SECONDS --rate-seconds $RATE_SECONDS$([[ $SCENARIO == soak ]] && echo " --soak-seconds $SOAK_SECONDS")"
 python3 "$BENCH_DIR/report.py" "$RESULTS_TSV" "$SINGLE_TSV" "$BENCH_DIR"
