@@ -51,10 +51,7 @@ internal sealed class PostgresGovernanceStore : IGovernanceStore
                 estimated BOOLEAN NOT NULL
             );
             CREATE INDEX IF NOT EXISTS ix_usage_time ON usage_records (time_ms);
-            CREATE INDEX IF NOT EXISTS ix_usage_vk_time ON usage_records (virtual_key_id, time_ms);
-            CREATE INDEX IF NOT EXISTS ix_usage_team_time ON usage_records (team_id, time_ms);
-            CREATE INDEX IF NOT EXISTS ix_usage_customer_time ON usage_records (customer_id, time_ms);
-            """);
+            """ + UsageIndexes.Partial);
     }
 
     public GovernanceConfig LoadEntities()

@@ -44,10 +44,7 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
                 estimated INTEGER NOT NULL
             );
             CREATE INDEX IF NOT EXISTS ix_usage_time ON usage_records (time_ms);
-            CREATE INDEX IF NOT EXISTS ix_usage_vk_time ON usage_records (virtual_key_id, time_ms);
-            CREATE INDEX IF NOT EXISTS ix_usage_team_time ON usage_records (team_id, time_ms);
-            CREATE INDEX IF NOT EXISTS ix_usage_customer_time ON usage_records (customer_id, time_ms);
-            """;
+            """ + UsageIndexes.Partial;
         command.ExecuteNonQuery();
     }
 
@@ -155,8 +152,10 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
         AddIn(command, conditions, "virtual_key_id", "vk", virtualKeyIds);
         AddIn(command, conditions, "team_id", "team", teamIds);
         AddIn(command, conditions, "customer_id", "customer", customerIds);
-        // One WHERE with OR: a record matching by key and by team is still one row, so it is summed once.
-        command.CommandText = $"SELECT COALESCE(SUM(cost_nano), 0) FROM usage_records WHERE time_ms >= $since AND ({string.Join(" OR ", conditions)})";
+        // A UNION of one branch per column (each reading its partial index): a record matching by key and by team is
+        // still one row (its seq), so it is summed once.
+        var branches = conditions.Select(condition => $"SELECT seq, cost_nano FROM usage_records WHERE time_ms >= $since AND {condition}");
+        command.CommandText = $"SELECT COALESCE(SUM(cost_nano), 0) FROM ({string.Join(" UNION ", branches)})";
         command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }

@@ -58,6 +58,11 @@ internal static class RequestLogSql
         Equal("customer_id", filter.CustomerId);
         Equal("key_name", filter.KeyName);
         Equal("error_type", filter.ErrorType);
+        if (filter.ErrorType is not null && filter.Status != RequestLogStatusFilter.Error)
+        {
+            // Only errors have a type; saying so lets the planner use the partial errors index.
+            And("status >= 400");
+        }
         switch (filter.Status)
         {
             case RequestLogStatusFilter.Ok:
@@ -71,7 +76,7 @@ internal static class RequestLogSql
                 And("status >= 400");
                 break;
             case RequestLogStatusFilter.Code:
-                And("status = @status");
+                And(filter.StatusCode >= 400 ? "status = @status AND status >= 400" : "status = @status");
                 Add(command, "@status", filter.StatusCode);
                 break;
         }

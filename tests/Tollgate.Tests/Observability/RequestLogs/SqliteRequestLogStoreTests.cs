@@ -31,7 +31,11 @@ public sealed class SqliteRequestLogStoreTests : RequestLogStoreContractTests
     [Theory]
     [InlineData("status=error", "ix_request_logs_errors")]
     [InlineData("model", "ix_request_logs_model")]
-    [InlineData("virtual_key_id", "ix_request_logs_vk")]
+    [InlineData("virtual_key_id", "ix_request_logs_by_vk")]
+    [InlineData("team_id", "ix_request_logs_by_team")]
+    [InlineData("customer_id", "ix_request_logs_by_customer")]
+    [InlineData("error_type", "ix_request_logs_errors")]
+    [InlineData("status=429", "ix_request_logs_errors")]
     [InlineData("none", "ix_request_logs_time")]
     public async Task List_PlanUsesTheFiltersIndex_WithoutSorting(string filterName, string index)
     {
@@ -42,6 +46,10 @@ public sealed class SqliteRequestLogStoreTests : RequestLogStoreContractTests
             "status=error" => new RequestLogFilter { Status = RequestLogStatusFilter.Error },
             "model" => new RequestLogFilter { Model = "llama-70b" },
             "virtual_key_id" => new RequestLogFilter { VirtualKeyId = "vk-1" },
+            "team_id" => new RequestLogFilter { TeamId = "team-1" },
+            "customer_id" => new RequestLogFilter { CustomerId = "cust-1" },
+            "error_type" => new RequestLogFilter { ErrorType = "rate_limit_exceeded" },
+            "status=429" => new RequestLogFilter { Status = RequestLogStatusFilter.Code, StatusCode = 429 },
             _ => RequestLogFilter.None,
         };
 
