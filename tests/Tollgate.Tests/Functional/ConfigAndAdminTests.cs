@@ -60,6 +60,33 @@ public sealed class ConfigAndAdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConfigFile_SwappedLikeAKubernetesConfigMap_IsReloaded()
+    {
+        // A ConfigMap volume: tollgate.json -> ..data/tollgate.json and ..data -> a versioned folder. An update writes a
+        // new folder and renames a new ..data link over the old one, so no event names tollgate.json itself.
+        var directory = Path.Combine(Path.GetTempPath(), "tollgate-tests", Guid.NewGuid().ToString("N"));
+        var mount = Path.Combine(directory, "config");
+        Directory.CreateDirectory(Path.Combine(mount, "..v1"));
+        await File.WriteAllTextAsync(Path.Combine(mount, "..v1", "tollgate.json"), OpenAIProvider("first"));
+        File.CreateSymbolicLink(Path.Combine(mount, "..data"), "..v1");
+        File.CreateSymbolicLink(Path.Combine(mount, "tollgate.json"), Path.Combine("..data", "tollgate.json"));
+        await using var gateway = await GatewayHost.StartAsync(configJson: null, directory: directory,
+            extraArgs: ["--config", Path.Combine(mount, "tollgate.json")]);
+        Assert.Equal(HttpStatusCode.OK, await ChatStatusAsync(gateway, "first/gpt-4o-mini"));
+
+        Directory.CreateDirectory(Path.Combine(mount, "..v2"));
+        await File.WriteAllTextAsync(Path.Combine(mount, "..v2", "tollgate.json"), OpenAIProvider("second"));
+        File.CreateSymbolicLink(Path.Combine(mount, "..data_tmp"), "..v2");
+        using (var rename = System.Diagnostics.Process.Start("mv", ["-T", Path.Combine(mount, "..data_tmp"), Path.Combine(mount, "..data")]))
+        {
+            await rename.WaitForExitAsync();
+            Assert.Equal(0, rename.ExitCode);
+        }
+
+        Assert.True(await EventuallyAsync(async () => await ChatStatusAsync(gateway, "second/gpt-4o-mini") == HttpStatusCode.OK));
+    }
+
+    [Fact]
     public async Task BadConfigFile_FailsStartWithThePath()
     {
         var ex = await Assert.ThrowsAsync<ConfigException>(() => GatewayHost.StartAsync("""{ "providers": { "openai": { "keys": [{ "value": "k", "modles": [] }] } } }"""));
