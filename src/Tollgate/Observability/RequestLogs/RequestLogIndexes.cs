@@ -17,6 +17,17 @@ namespace Tollgate.Observability.RequestLogs;
 /// </remarks>
 internal static class RequestLogIndexes
 {
+    // Indexes of earlier versions, the same names on both stores.
+    private const string DropRetired = """
+        DROP INDEX IF EXISTS ix_request_logs_provider;
+        DROP INDEX IF EXISTS ix_request_logs_status;
+        DROP INDEX IF EXISTS ix_request_logs_key;
+        DROP INDEX IF EXISTS ix_request_logs_error_type;
+        DROP INDEX IF EXISTS ix_request_logs_customer;
+        DROP INDEX IF EXISTS ix_request_logs_team;
+        DROP INDEX IF EXISTS ix_request_logs_vk;
+        """;
+
     public const string Sqlite = """
         CREATE INDEX IF NOT EXISTS ix_request_logs_time ON request_logs (time_ms);
         CREATE INDEX IF NOT EXISTS ix_request_logs_id ON request_logs (id);
@@ -27,14 +38,7 @@ internal static class RequestLogIndexes
         CREATE INDEX IF NOT EXISTS ix_request_logs_errors ON request_logs (time_ms) WHERE status >= 400;
         CREATE INDEX IF NOT EXISTS ix_request_log_content_id ON request_log_content (id);
         CREATE INDEX IF NOT EXISTS ix_request_log_content_time ON request_log_content (time_ms);
-        DROP INDEX IF EXISTS ix_request_logs_provider;
-        DROP INDEX IF EXISTS ix_request_logs_status;
-        DROP INDEX IF EXISTS ix_request_logs_key;
-        DROP INDEX IF EXISTS ix_request_logs_error_type;
-        DROP INDEX IF EXISTS ix_request_logs_customer;
-        DROP INDEX IF EXISTS ix_request_logs_team;
-        DROP INDEX IF EXISTS ix_request_logs_vk;
-        """;
+        """ + DropRetired;
 
     public const string Postgres = """
         CREATE INDEX IF NOT EXISTS ix_request_logs_time ON request_logs (time_ms, seq);
@@ -46,12 +50,5 @@ internal static class RequestLogIndexes
         CREATE INDEX IF NOT EXISTS ix_request_logs_errors ON request_logs (time_ms, seq) WHERE status >= 400;
         CREATE INDEX IF NOT EXISTS ix_request_log_content_id ON request_log_content (id);
         CREATE INDEX IF NOT EXISTS ix_request_log_content_time ON request_log_content (time_ms);
-        DROP INDEX IF EXISTS ix_request_logs_provider;
-        DROP INDEX IF EXISTS ix_request_logs_status;
-        DROP INDEX IF EXISTS ix_request_logs_key;
-        DROP INDEX IF EXISTS ix_request_logs_error_type;
-        DROP INDEX IF EXISTS ix_request_logs_customer;
-        DROP INDEX IF EXISTS ix_request_logs_team;
-        DROP INDEX IF EXISTS ix_request_logs_vk;
-        """;
+        """ + DropRetired;
 }
