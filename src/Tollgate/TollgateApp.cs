@@ -52,6 +52,7 @@ public static class TollgateApp
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Cluster.IClusterLeadership, Cluster.SingleInstanceLeadership>();
         services.AddSingleton(SecretResolver.FromEnvironment);
         services.AddSingleton(sp => new ConfigLoader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
         services.AddGatewayStorage(options);
