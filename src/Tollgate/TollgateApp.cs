@@ -1,5 +1,6 @@
 using Tollgate.Api;
 using Tollgate.Api.Auth;
+using Tollgate.Api.Dialects;
 using Tollgate.Configuration;
 using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
@@ -63,7 +64,8 @@ public static class TollgateApp
         services.AddSingleton<RouteHealthRegistry>();
         services.AddSingleton<HealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
-        services.AddSingleton<InferenceExecutor>();
+        services.AddInferencePipeline();
+        services.AddClientDialects();
         services.AddSingleton<Observability.RequestTelemetry>();
         services.AddSingleton<Governance.GovernanceRegistry>();
         services.AddSingleton<Governance.Limits.IGovernanceCounters, Governance.Limits.InMemoryGovernanceCounters>();

@@ -17,8 +17,9 @@ internal static class AnthropicApi
     {
         var group = endpoints.MapGroup("/anthropic/v1").WithTags("Anthropic");
         var executor = endpoints.ServiceProvider.GetRequiredService<InferenceExecutor>(); // no DI scope per request
+        var entry = endpoints.ServiceProvider.GetRequiredService<EntryPoints>().Anthropic;
         group.MapPost("/messages", (HttpContext context, CancellationToken _) =>
-            executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, EntryPoint.Anthropic));
+            executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, entry));
         group.MapPost("/messages/count_tokens", CountTokensAsync);
         group.MapGet("/models", ListModelsAsync);
         return endpoints;

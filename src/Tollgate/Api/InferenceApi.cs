@@ -11,8 +11,8 @@ internal static class InferenceApi
         // request (a dictionary and a feature object each time) for a singleton. The unused CancellationToken keeps the
         // handlers out of the RequestDelegate overload, which would leave them out of the OpenAPI document.
         var executor = endpoints.ServiceProvider.GetRequiredService<InferenceExecutor>();
-        // /openai is a drop-in path: a bare model name there means the openai provider (issue 6).
-        foreach (var (prefix, entry) in new[] { ("/v1", EntryPoint.OpenAI), ("/openai/v1", EntryPoint.OpenAIDropIn) })
+        var entries = endpoints.ServiceProvider.GetRequiredService<EntryPoints>();
+        foreach (var (prefix, entry, responses) in new[] { ("/v1", entries.OpenAI, entries.Responses), ("/openai/v1", entries.OpenAIDropIn, entries.ResponsesDropIn) })
         {
             var group = endpoints.MapGroup(prefix).WithTags("Inference");
             group.MapPost("/chat/completions", (HttpContext context, CancellationToken _) =>
@@ -22,7 +22,7 @@ internal static class InferenceApi
             group.MapPost("/embeddings", (HttpContext context, CancellationToken _) =>
                 executor.ExecuteAsync(context, InferenceOperation.Embeddings, entry));
             group.MapPost("/responses", (HttpContext context, CancellationToken _) =>
-                executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, entry == EntryPoint.OpenAI ? EntryPoint.Responses : EntryPoint.ResponsesDropIn));
+                executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, responses));
             group.MapGet("/models", ModelsEndpoint.ListAsync);
             group.MapGet("/models/{**model}", ModelsEndpoint.GetAsync);
             group.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
@@ -33,13 +33,13 @@ internal static class InferenceApi
         // Databricks drop-in: Databricks SDK and MLflow deployments clients change only the host.
         var databricks = endpoints.MapGroup("/databricks/serving-endpoints").WithTags("Databricks");
         databricks.MapPost("/{name}/invocations", (HttpContext context, string name, CancellationToken _) =>
-            executor.ExecuteAsync(context, null, EntryPoint.DatabricksEndpoint(name)));
+            executor.ExecuteAsync(context, null, EntryPoints.DatabricksEndpoint(name)));
         databricks.MapPost("/chat/completions", (HttpContext context, CancellationToken _) =>
-            executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, EntryPoint.Databricks));
+            executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, entries.Databricks));
         databricks.MapPost("/completions", (HttpContext context, CancellationToken _) =>
-            executor.ExecuteAsync(context, InferenceOperation.Completions, EntryPoint.Databricks));
+            executor.ExecuteAsync(context, InferenceOperation.Completions, entries.Databricks));
         databricks.MapPost("/embeddings", (HttpContext context, CancellationToken _) =>
-            executor.ExecuteAsync(context, InferenceOperation.Embeddings, EntryPoint.Databricks));
+            executor.ExecuteAsync(context, InferenceOperation.Embeddings, entries.Databricks));
         return endpoints;
     }
 }

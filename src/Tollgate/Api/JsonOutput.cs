@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Tollgate.Pipeline;
 
 namespace Tollgate.Api;
 
@@ -10,7 +11,7 @@ namespace Tollgate.Api;
 /// </summary>
 internal static class JsonOutput
 {
-    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static JsonWriterOptions WriterOptions => JsonWire.WriterOptions;
 
     public static readonly ApiJsonContext Context = new(new JsonSerializerOptions
     {

@@ -12,8 +12,8 @@ internal static class PlaygroundApi
     public static RouteGroupBuilder MapPlaygroundApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api").RequireAdmin().WithTags("Admin: playground");
-        group.MapPost("/playground/chat/completions", (HttpContext context, InferenceExecutor executor) =>
-            executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, EntryPoint.PlaygroundChat));
+        group.MapPost("/playground/chat/completions", (HttpContext context, InferenceExecutor executor, EntryPoints entries) =>
+            executor.ExecuteAsync(context, InferenceOperation.ChatCompletions, entries.PlaygroundChat));
         group.MapGet("/models", ModelsEndpoint.ListAsync);
         return group;
     }

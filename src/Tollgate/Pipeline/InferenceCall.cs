@@ -1,5 +1,8 @@
 using Tollgate.Configuration;
+using Tollgate.Governance;
+using Tollgate.Governance.Pricing;
 using Tollgate.Providers;
+using Tollgate.Routing;
 
 namespace Tollgate.Pipeline;
 
@@ -11,7 +14,7 @@ internal sealed class InferenceCall
     public required InferenceOperation Operation { get; init; }
 
     /// <summary>The dialect to answer in (the request was translated to OpenAI's on the way in).</summary>
-    public ClientDialect Dialect { get; init; }
+    public required IClientDialect Dialect { get; init; }
 
     /// <summary>The client's body before any dialect translation (for passthrough to a provider of the same dialect).</summary>
     public ReadOnlyMemory<byte> OriginalBody { get; init; }
@@ -22,8 +25,8 @@ internal sealed class InferenceCall
     /// <summary>True when the answer is already in the client's dialect (passthrough): no translation on the way back.</summary>
     public bool NativeDialect { get; set; }
 
-    /// <summary>Per-request state of a Responses API call; null for other dialects.</summary>
-    public ResponsesState? Responses { get; init; }
+    /// <summary>What the dialect keeps for the way back (a Responses call's request and id); null for most dialects.</summary>
+    public IDisposable? DialectState { get; init; }
 
     /// <summary>The model name as the client wrote it, echoed in translated responses.</summary>
     public string RequestedModel { get; init; } = string.Empty;
@@ -46,7 +49,7 @@ internal sealed class InferenceCall
     public ProviderKeyConfig? Key { get; set; }
 
     /// <summary>The health of <see cref="Key"/>, told how the attempt went (and a stream's time to first token).</summary>
-    public Routing.KeyHealth? Health { get; set; }
+    public KeyHealth? Health { get; set; }
 
     public int Attempts { get; set; }
 
@@ -57,7 +60,7 @@ internal sealed class InferenceCall
     public GatewayError? Error { get; set; }
 
     /// <summary>Model-limit token buckets this call took from, corrected with the real usage at settlement.</summary>
-    public List<Governance.ModelLimitTake>? ModelLimitTakes { get; set; }
+    public List<ModelLimitTake>? ModelLimitTakes { get; set; }
 
     /// <summary>True when <see cref="Usage"/> was estimated because the upstream reported none.</summary>
     public bool UsageEstimated { get; set; }
@@ -69,7 +72,7 @@ internal sealed class InferenceCall
     public int EstimatedInputTokens { get; set; }
 
     /// <summary>The model's price, when the catalog knows it; set at admission.</summary>
-    public Governance.Pricing.ModelPrice? Price { get; set; }
+    public ModelPrice? Price { get; set; }
 
     public TokenUsage Usage { get; set; }
 
@@ -85,5 +88,9 @@ internal sealed class InferenceCall
     /// <summary>What this call cost in nano-USD, set at settlement; null when the model has no price.</summary>
     public long? CostNano { get; set; }
 
-    public long Created { get; } = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    /// <summary>Unix seconds when the call began (from the injected TimeProvider), stamped on chunks the gateway writes.</summary>
+    public required long Created { get; init; }
+
+    /// <summary>Stages that see the answer on its way to the client.</summary>
+    public AnswerStages Stages { get; init; } = AnswerStages.None;
 }

@@ -13,7 +13,7 @@ internal sealed record InferenceRequest(
     RequestSniff Sniff,
     ReadOnlyMemory<byte> Body,
     ReadOnlyMemory<byte> OriginalBody,
-    ResponsesState? Responses,
+    IDisposable? DialectState,
     VirtualKey? VirtualKey,
     string RequestId,
     long StartedAt);

@@ -87,7 +87,7 @@ internal sealed class RequestRecord(HttpContext http, EntryPoint entry, long sta
         {
             Id = RequestId,
             Time = Time,
-            Endpoint = EndpointName(),
+            Endpoint = Entry.Dialect.EndpointName(Operation ?? InferenceOperation.ChatCompletions),
             Path = http.Request.Path.Value ?? string.Empty,
             Stream = Stream,
             VirtualKeyId = VirtualKey?.Id,
@@ -116,16 +116,4 @@ internal sealed class RequestRecord(HttpContext http, EntryPoint entry, long sta
             ResponseBody = ResponseCapture?.Text,
         };
     }
-
-    private string EndpointName() => Entry.Dialect switch
-    {
-        ClientDialect.Anthropic => "messages",
-        ClientDialect.Responses => "responses",
-        _ => Operation switch
-        {
-            InferenceOperation.Completions => "completions",
-            InferenceOperation.Embeddings => "embeddings",
-            _ => "chat.completions",
-        },
-    };
 }

@@ -27,4 +27,11 @@ internal interface IStreamTranslator
 
     /// <summary>Chunks with choices relayed so far (about one output token each).</summary>
     int ContentChunks { get; }
+
+    /// <summary>
+    /// Hands the upstream's own OpenAI chunks straight to a client dialect's sink, which parses each once, instead of
+    /// writing OpenAI frames for it to parse again. False for translators whose chunks are of their own making (the
+    /// relay then feeds the sink the frames they write).
+    /// </summary>
+    bool TryFeed(IStreamSink sink) => false;
 }

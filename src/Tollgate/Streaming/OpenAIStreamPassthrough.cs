@@ -17,7 +17,11 @@ internal sealed class OpenAIStreamPassthrough(bool clientWantsUsage, string prov
 
     private static ReadOnlySpan<byte> EmptyChoices => "\"choices\":[]"u8;
 
-    public TokenUsage Usage { get; private set; }
+    private TokenUsage _usage;
+    private IStreamSink? _sink;
+
+    /// <summary>What the upstream reported; when a sink is fed, the sink read it from the one parse of each chunk.</summary>
+    public TokenUsage Usage => _sink?.Usage ?? _usage;
 
     public bool Completed { get; private set; }
 
@@ -28,6 +32,12 @@ internal sealed class OpenAIStreamPassthrough(bool clientWantsUsage, string prov
     public ChunkIdentity? Identity { get; private set; }
 
     public int ContentChunks { get; private set; }
+
+    public bool TryFeed(IStreamSink sink)
+    {
+        _sink = sink;
+        return true;
+    }
 
     public void OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
     {
@@ -43,6 +53,18 @@ internal sealed class OpenAIStreamPassthrough(bool clientWantsUsage, string prov
             return;
         }
 
+        if (_sink is not null)
+        {
+            // The sink's reader takes usage, ids and Databricks' running totals from its own (only) parse of the chunk.
+            if (data.IndexOf(EmptyChoices) < 0)
+            {
+                ContentChunks++;
+            }
+
+            _sink.OnChunk(data, output);
+            return;
+        }
+
         if (Identity is null && ChunkIdentity.TryRead(data) is { Id.Length: > 0 } identity)
         {
             Identity = identity;
@@ -50,7 +72,7 @@ internal sealed class OpenAIStreamPassthrough(bool clientWantsUsage, string prov
 
         if (UsageReader.MayContainUsage(data) && UsageReader.TryRead(data, out var usage, out var emptyChoices))
         {
-            Usage = usage;
+            _usage = usage;
             if (emptyChoices)
             {
                 if (!clientWantsUsage)

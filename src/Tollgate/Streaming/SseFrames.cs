@@ -25,7 +25,7 @@ internal static class SseFrames
     public static void WriteUsageChunk(ChunkIdentity identity, string objectType, TokenUsage usage, IBufferWriter<byte> output)
     {
         output.Write(DataPrefix);
-        using (var writer = new Utf8JsonWriter(output, Api.JsonOutput.WriterOptions))
+        using (var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString(JsonFields.Id, identity.Id);
@@ -55,7 +55,7 @@ internal static class SseFrames
     public static void WriteError(GatewayError error, IBufferWriter<byte> output)
     {
         output.Write(DataPrefix);
-        Api.ErrorResponses.WriteBody(error, output);
+        OpenAIErrorBody.Write(error, output);
         output.Write(EventEnd);
     }
 }

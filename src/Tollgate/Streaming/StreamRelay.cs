@@ -1,18 +1,24 @@
 using System.Buffers;
+using System.Diagnostics;
 using Tollgate.Pipeline;
-using Tollgate.Providers;
 
 namespace Tollgate.Streaming;
 
 /// <summary>
 /// Relays one upstream SSE body to the client event by event, flushing after each, with an idle timeout reset on every
-/// read. Whatever happens upstream, the client's stream ends with an optional error event, the usage chunk it asked for,
-/// and <c>data: [DONE]</c>.
+/// read. Whatever happens upstream, the client's stream ends the way its dialect ends one:
+/// <code>
+///   upstream event ─► translator ─┬─► OpenAI frames ─────────────────► client (OpenAI dialect): [error] [usage] [DONE]
+///   (parsed once)                 ├─► IStreamSink (fed directly) ────► client (Anthropic, Responses): its closing events
+///                                 └─► as is (passthrough) ───────────► client (same dialect as upstream): [error event]
+/// </code>
+/// Only a translator that makes chunks of its own (Anthropic upstream to a Responses client) writes OpenAI frames to a
+/// scratch buffer for the sink.
 /// </summary>
 internal static class StreamRelay
 {
-    /// <summary>Feeds each OpenAI frame (<c>data: {...}\n\n</c>) the translator wrote to the dialect stream, then clears the scratch.</summary>
-    private static void ToDialect(PooledBufferWriter scratch, IDialectStream dialect, IBufferWriter<byte> client)
+    /// <summary>Feeds each OpenAI frame (<c>data: {...}\n\n</c>) the translator wrote to the sink, then clears the scratch.</summary>
+    private static void ToSink(PooledBufferWriter scratch, IStreamSink sink, IBufferWriter<byte> client)
     {
         var frames = scratch.WrittenSpan;
         while (frames.Length > 0)
@@ -21,39 +27,13 @@ internal static class StreamRelay
             var frame = end < 0 ? frames : frames[..end];
             if (frame.StartsWith(SseFrames.DataPrefix))
             {
-                dialect.OnChunk(frame[SseFrames.DataPrefix.Length..], client);
+                sink.OnChunk(frame[SseFrames.DataPrefix.Length..], client);
             }
 
             frames = end < 0 ? default : frames[(end + SseFrames.EventEnd.Length)..];
         }
 
         scratch.Clear();
-    }
-
-    /// <summary>A mid-stream failure in the upstream's own dialect, as its SDKs expect, for passthrough streams.</summary>
-    private static void WriteNativeError(ClientDialect dialect, GatewayError failure, IBufferWriter<byte> output)
-    {
-        output.Write("event: error\n"u8);
-        output.Write(SseFrames.DataPrefix);
-        using (var writer = new System.Text.Json.Utf8JsonWriter(output, Api.JsonOutput.WriterOptions))
-        {
-            if (dialect == ClientDialect.Anthropic)
-            {
-                Api.Anthropic.AnthropicInboundResponse.WriteError(failure.Status, failure.Message, writer);
-            }
-            else
-            {
-                // The Responses API's error event.
-                writer.WriteStartObject();
-                writer.WriteString("type", "error");
-                writer.WriteString("code", failure.Code ?? failure.Type);
-                writer.WriteString("message", failure.Message);
-                writer.WriteNull("param");
-                writer.WriteEndObject();
-            }
-        }
-
-        output.Write(SseFrames.EventEnd);
     }
 
     public static async Task<StreamOutcome> RunAsync(
@@ -64,8 +44,9 @@ internal static class StreamRelay
         CancellationTokenSource attemptTimeout)
     {
         var client = context.Response.BodyWriter;
-        var dialect = options.Dialect;
-        using var scratch = dialect is null ? null : new PooledBufferWriter(4096);
+        var sink = options.Sink;
+        var stages = options.Stages;
+        using var scratch = sink is null || translator.TryFeed(sink) ? null : new PooledBufferWriter(4096);
         IBufferWriter<byte> output = scratch is null ? client : scratch;
         var clientAborted = context.RequestAborted;
         GatewayError? failure = null;
@@ -83,7 +64,7 @@ internal static class StreamRelay
                 var wait = options.IdleTimeout;
                 if (options.TotalTimeout is { } total)
                 {
-                    var remaining = total - System.Diagnostics.Stopwatch.GetElapsedTime(options.SentAt);
+                    var remaining = total - Stopwatch.GetElapsedTime(options.SentAt);
                     waitIsTotal = remaining < wait;
                     if (remaining <= TimeSpan.Zero)
                     {
@@ -102,14 +83,20 @@ internal static class StreamRelay
                 if (firstEvent)
                 {
                     firstEvent = false;
-                    firstEventAt = System.Diagnostics.Stopwatch.GetTimestamp();
-                    options.Health?.FirstToken(System.Diagnostics.Stopwatch.GetElapsedTime(options.SentAt, firstEventAt));
+                    firstEventAt = Stopwatch.GetTimestamp();
+                    options.Health?.FirstToken(Stopwatch.GetElapsedTime(options.SentAt, firstEventAt));
+                }
+
+                if (!stages.IsEmpty && stages.OnStreamEvent(options.Call!, reader.EventName, reader.Data) is { } blocked)
+                {
+                    failure = blocked;
+                    break;
                 }
 
                 translator.OnEvent(reader.EventName, reader.Data, output);
                 if (scratch is not null)
                 {
-                    ToDialect(scratch, dialect!, client);
+                    ToSink(scratch, sink!, client);
                 }
 
                 if (translator.Error is not null)
@@ -122,7 +109,7 @@ internal static class StreamRelay
                     var flush = await client.FlushAsync(clientAborted).ConfigureAwait(false);
                     if (flush.IsCanceled || flush.IsCompleted)
                     {
-                        return new StreamOutcome(translator.Usage, translator.Completed, null, ClientGone: true) { ContentChunks = translator.ContentChunks, FirstEventAt = firstEventAt };
+                        return End(translator, options, null, clientGone: true, firstEventAt);
                     }
                 }
 
@@ -134,7 +121,7 @@ internal static class StreamRelay
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {
-            return new StreamOutcome(translator.Usage, translator.Completed, null, ClientGone: true) { ContentChunks = translator.ContentChunks, FirstEventAt = firstEventAt };
+            return End(translator, options, null, clientGone: true, firstEventAt);
         }
         catch (OperationCanceledException)
         {
@@ -152,92 +139,68 @@ internal static class StreamRelay
         }
 
         failure ??= translator.Error;
-        if (dialect is not null)
-        {
-            if (failure is not null)
-            {
-                dialect.Fail(failure, client);
-            }
-            else
-            {
-                if (!translator.UsageChunkWritten && !translator.Usage.IsEmpty)
-                {
-                    // Other dialects carry usage in their closing events: hand them the usage the upstream reported.
-                    var identity = translator.Identity ?? ChunkIdentity.Create(options.FallbackId, options.Created, options.Model);
-                    SseFrames.WriteUsageChunk(identity, options.ChunkObject, translator.Usage, scratch!);
-                    ToDialect(scratch!, dialect, client);
-                }
-
-                dialect.Complete(client);
-            }
-        }
-        else if (options.Native)
-        {
-            if (failure is not null)
-            {
-                WriteNativeError(options.NativeDialect, failure, output);
-            }
-        }
-        else if (failure is not null)
-        {
-            SseFrames.WriteError(failure, output);
-        }
-        else if (options.ClientWantsUsage && !translator.UsageChunkWritten)
-        {
-            var identity = translator.Identity ?? ChunkIdentity.Create(options.FallbackId, options.Created, options.Model);
-            SseFrames.WriteUsageChunk(identity, options.ChunkObject, translator.Usage, output);
-        }
-
-        if (dialect is null && !options.Native)
-        {
-            output.Write(SseFrames.Done);
-        }
-
+        WriteEpilogue(translator, options, failure, client);
         try
         {
             await client.FlushAsync(clientAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            return new StreamOutcome(translator.Usage, translator.Completed, failure, ClientGone: true) { ContentChunks = translator.ContentChunks, FirstEventAt = firstEventAt };
+            return End(translator, options, failure, clientGone: true, firstEventAt);
         }
 
-        return new StreamOutcome(translator.Usage, translator.Completed, failure, ClientGone: false) { ContentChunks = translator.ContentChunks, FirstEventAt = firstEventAt };
+        return End(translator, options, failure, clientGone: false, firstEventAt);
     }
-}
 
-internal sealed record StreamRelayOptions(
-    string Provider,
-    TimeSpan IdleTimeout,
-    bool ClientWantsUsage,
-    string ChunkObject,
-    string FallbackId,
-    long Created,
-    string Model)
-{
-    /// <summary>The key's health, told the time to the first event (time to first token) for adaptive routing.</summary>
-    public Routing.KeyHealth? Health { get; init; }
+    /// <summary>How the client's stream closes: the sink's closing events, a passthrough's error event, or OpenAI's epilogue.</summary>
+    private static void WriteEpilogue(IStreamTranslator translator, StreamRelayOptions options, GatewayError? failure, IBufferWriter<byte> client)
+    {
+        if (options.Sink is { } sink)
+        {
+            if (failure is not null)
+            {
+                sink.Fail(failure, client);
+                return;
+            }
 
-    /// <summary>Stopwatch timestamp when the upstream request was sent.</summary>
-    public long SentAt { get; init; }
+            if (!translator.UsageChunkWritten && !translator.Usage.IsEmpty)
+            {
+                // Other dialects carry usage in their closing events: hand them the usage the upstream reported.
+                sink.OnUsage(translator.Usage);
+            }
 
-    /// <summary>The longest the whole stream may last (<c>stream_total_timeout_in_seconds</c>); null for no limit.</summary>
-    public TimeSpan? TotalTimeout { get; init; }
+            sink.Complete(client);
+        }
+        else if (options.Native is { } native)
+        {
+            if (failure is not null)
+            {
+                native.WriteStreamError(failure, client);
+            }
+        }
+        else
+        {
+            if (failure is not null)
+            {
+                SseFrames.WriteError(failure, client);
+            }
+            else if (options.ClientWantsUsage && !translator.UsageChunkWritten)
+            {
+                var identity = translator.Identity ?? ChunkIdentity.Create(options.FallbackId, options.Created, options.Model);
+                SseFrames.WriteUsageChunk(identity, options.ChunkObject, translator.Usage, client);
+            }
 
-    /// <summary>The upstream already speaks the client's dialect (passthrough): relay as is, no OpenAI epilogue.</summary>
-    public bool Native { get; init; }
+            client.Write(SseFrames.Done);
+        }
+    }
 
-    /// <summary>That dialect, for the shape of a mid-stream error event.</summary>
-    public ClientDialect NativeDialect { get; init; }
+    private static StreamOutcome End(IStreamTranslator translator, StreamRelayOptions options, GatewayError? failure, bool clientGone, long firstEventAt)
+    {
+        if (!options.Stages.IsEmpty)
+        {
+            options.Stages.OnStreamEnd(options.Call!, failure is null && !clientGone && translator.Completed);
+        }
 
-    /// <summary>For clients of another dialect (Anthropic, Responses): turns the OpenAI chunks into its event stream.</summary>
-    public IDialectStream? Dialect { get; init; }
-}
-
-internal sealed record StreamOutcome(TokenUsage Usage, bool Completed, GatewayError? Error, bool ClientGone)
-{
-    public int ContentChunks { get; init; }
-
-    /// <summary>Stopwatch timestamp when the first upstream event arrived; 0 when none did.</summary>
-    public long FirstEventAt { get; init; }
+        return new StreamOutcome(translator.Usage, translator.Completed, failure, clientGone) { ContentChunks = translator.ContentChunks, FirstEventAt = firstEventAt };
+    }
 }

@@ -1,7 +1,10 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Tollgate.Pipeline;
 using Tollgate.Providers;
+using Tollgate.Providers.OpenAICompatible;
+using Tollgate.Streaming;
 
 namespace Tollgate.Api.Anthropic;
 
@@ -27,7 +30,7 @@ namespace Tollgate.Api.Anthropic;
 /// </remarks>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
     Justification = "A Utf8JsonWriter over an IBufferWriter holds no resources: Dispose only flushes, and every frame is flushed.")]
-internal sealed class AnthropicInboundStream
+internal sealed class AnthropicInboundStream : IStreamSink
 {
     private readonly string _model;
     private readonly OpenAIChunkReader _chunk = new();
@@ -60,6 +63,17 @@ internal sealed class AnthropicInboundStream
 
     /// <summary>Whether an error event ended the stream.</summary>
     public bool Failed { get; private set; }
+
+    /// <summary>Usage reported outside the chunks: message_delta carries it.</summary>
+    public void OnUsage(TokenUsage usage)
+    {
+        _promptTokens = usage.PromptTokens;
+        _completionTokens = usage.CompletionTokens;
+        _cachedTokens = usage.CachedTokens;
+    }
+
+    void IStreamSink.Fail(GatewayError error, IBufferWriter<byte> output) =>
+        Fail(AnthropicInboundResponse.ErrorTypeForStatus(error.Status), error.Message, output);
 
     /// <summary>Translates one chunk (a <c>data:</c> payload other than <c>[DONE]</c>), appending complete frames.</summary>
     public void OnChunk(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
@@ -295,24 +309,9 @@ internal sealed class AnthropicInboundStream
 
     private StreamedToolCall FindTool(ChunkToolCall call, ReadOnlySpan<byte> chunk)
     {
-        if (call.Index >= 0)
+        if (StreamedToolCalls.Continued(_tools, call, chunk) is { } known)
         {
-            foreach (var known in _tools)
-            {
-                if (known.OpenAIIndex == call.Index)
-                {
-                    return known;
-                }
-            }
-        }
-        else if (_tools.Count > 0)
-        {
-            // Without an index, a fragment continues the latest call unless it brings a different id.
-            var latest = _tools[^1];
-            if (!OpenAIChunkReader.IsNonEmpty(call.Id) || (latest.Id is not null && chunk[call.Id].SequenceEqual(latest.Id)))
-            {
-                return latest;
-            }
+            return known;
         }
 
         var tool = new StreamedToolCall(call.Index);

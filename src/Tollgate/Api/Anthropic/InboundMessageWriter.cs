@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Tollgate.Providers.Anthropic;
 using static Tollgate.Api.Anthropic.InboundJson;
 
 namespace Tollgate.Api.Anthropic;
@@ -486,7 +487,7 @@ internal static class InboundMessageWriter
 
         if (toolUses > 0)
         {
-            WriteToolCalls(content, writer);
+            AnthropicToolUse.WriteToolCalls(content, writer);
         }
 
         writer.WriteEndObject();
@@ -511,49 +512,6 @@ internal static class InboundMessageWriter
         }
 
         return null;
-    }
-
-    private static void WriteToolCalls(JsonElement content, Utf8JsonWriter writer)
-    {
-        // OpenAI carries arguments as a JSON string; the input object is re-serialized, compact, into this buffer.
-        var arguments = new ArrayBufferWriter<byte>();
-        using var argumentsWriter = new Utf8JsonWriter(arguments, JsonOutput.WriterOptions);
-
-        writer.WriteStartArray("tool_calls"u8);
-        foreach (var block in content.EnumerateArray())
-        {
-            if (!IsBlock(block, "tool_use"u8))
-            {
-                continue;
-            }
-
-            writer.WriteStartObject();
-            writer.WritePropertyName("id"u8);
-            block.GetProperty("id"u8).WriteTo(writer);
-            writer.WriteString("type"u8, "function"u8);
-            writer.WriteStartObject("function"u8);
-            writer.WritePropertyName("name"u8);
-            block.GetProperty("name"u8).WriteTo(writer);
-
-            arguments.ResetWrittenCount();
-            argumentsWriter.Reset();
-            if (block.TryGetProperty("input"u8, out var input))
-            {
-                input.WriteTo(argumentsWriter);
-            }
-            else
-            {
-                argumentsWriter.WriteStartObject();
-                argumentsWriter.WriteEndObject();
-            }
-
-            argumentsWriter.Flush();
-            writer.WriteString("arguments"u8, arguments.WrittenSpan);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
     }
 
     /// <summary>Writes the texts as one paragraph-separated string, or just the prefix when there are none.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Tollgate.Providers.OpenAICompatible;
 
 namespace Tollgate.Api.Anthropic;
 
@@ -6,12 +7,14 @@ namespace Tollgate.Api.Anthropic;
 /// One OpenAI tool call of a stream on its way to becoming an Anthropic tool_use block. Id and name are kept as raw
 /// JSON strings (quotes included) because they are only ever copied into the output.
 /// </summary>
-internal sealed class StreamedToolCall(int openAIIndex)
+internal sealed class StreamedToolCall(int openAIIndex) : IStreamedToolCall
 {
     /// <summary>The upstream's <c>tool_calls[].index</c>; -1 for an upstream that sends none.</summary>
     public int OpenAIIndex { get; } = openAIIndex;
 
     public byte[]? Id { get; set; }
+
+    byte[]? IStreamedToolCall.CallId => Id;
 
     public byte[]? Name { get; set; }
 

@@ -2,7 +2,10 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Tollgate.Api.Anthropic;
+using Tollgate.Pipeline;
 using Tollgate.Providers;
+using Tollgate.Providers.OpenAICompatible;
+using Tollgate.Streaming;
 
 namespace Tollgate.Api.Responses;
 
@@ -33,7 +36,7 @@ namespace Tollgate.Api.Responses;
 /// </remarks>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
     Justification = "A Utf8JsonWriter over an IBufferWriter holds no resources: Dispose only flushes, and every frame is flushed.")]
-internal sealed class ResponsesInboundStream
+internal sealed class ResponsesInboundStream : IStreamSink
 {
     private readonly string _responseId;
     private readonly string _model;
@@ -150,6 +153,16 @@ internal sealed class ResponsesInboundStream
         var writer = BeginEvent("keepalive"u8, output);
         EndEvent(writer, output);
     }
+
+    /// <summary>Usage reported outside the chunks: response.completed carries it.</summary>
+    public void OnUsage(TokenUsage usage)
+    {
+        _promptTokens = usage.PromptTokens;
+        _completionTokens = usage.CompletionTokens;
+        _cachedTokens = usage.CachedTokens;
+    }
+
+    void IStreamSink.Fail(GatewayError error, IBufferWriter<byte> output) => Fail(error.Code ?? error.Type, error.Message, output);
 
     /// <summary>Translates one chunk (a <c>data:</c> payload other than <c>[DONE]</c>), appending complete frames.</summary>
     public void OnChunk(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
@@ -350,24 +363,9 @@ internal sealed class ResponsesInboundStream
 
     private StreamedOutputItem FindCall(ChunkToolCall call, ReadOnlySpan<byte> chunk)
     {
-        if (call.Index >= 0)
+        if (StreamedToolCalls.Continued(_calls, call, chunk) is { } known)
         {
-            foreach (var known in _calls)
-            {
-                if (known.OpenAIIndex == call.Index)
-                {
-                    return known;
-                }
-            }
-        }
-        else if (_calls.Count > 0)
-        {
-            // Without an index, a fragment continues the latest call unless it brings a different id.
-            var latest = _calls[^1];
-            if (!OpenAIChunkReader.IsNonEmpty(call.Id) || (latest.CallId is not null && chunk[call.Id].SequenceEqual(latest.CallId)))
-            {
-                return latest;
-            }
+            return known;
         }
 
         var item = new StreamedOutputItem(isFunctionCall: true, call.Index);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Tollgate.Providers.OpenAICompatible;
 
 namespace Tollgate.Api.Responses;
 
@@ -7,7 +8,7 @@ namespace Tollgate.Api.Responses;
 /// fragments. Text and arguments are kept as the escaped bytes the upstream sent, because the done events and the final
 /// response repeat them whole.
 /// </summary>
-internal sealed class StreamedOutputItem(bool isFunctionCall, int openAIIndex)
+internal sealed class StreamedOutputItem(bool isFunctionCall, int openAIIndex) : IStreamedToolCall
 {
     public bool IsFunctionCall { get; } = isFunctionCall;
 

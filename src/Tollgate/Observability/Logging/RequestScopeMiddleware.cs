@@ -1,4 +1,4 @@
-using Tollgate.Api;
+using Tollgate.Pipeline;
 
 namespace Tollgate.Observability.Logging;
 

@@ -21,7 +21,7 @@ internal sealed class AnthropicClient : ProviderClient
     public override GatewayError? WriteBody(InferenceCall call, IBufferWriter<byte> output)
     {
         using var document = JsonDocument.Parse(call.Body);
-        using var writer = new Utf8JsonWriter(output, Api.JsonOutput.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
         var error = AnthropicRequestWriter.Write(document.RootElement, call.Model, call.Sniff.Stream, writer);
         return error is null ? null : GatewayError.BadRequest(error.Message, error.Param);
     }
@@ -41,7 +41,7 @@ internal sealed class AnthropicClient : ProviderClient
 
     public override TokenUsage WriteResponse(InferenceCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output)
     {
-        using var writer = new Utf8JsonWriter(output, Api.JsonOutput.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
         return AnthropicResponseReader.WriteChatCompletion(upstreamBody, call.Model, call.Created, writer);
     }
 

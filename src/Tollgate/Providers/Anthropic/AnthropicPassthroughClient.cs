@@ -59,10 +59,10 @@ internal sealed class AnthropicPassthroughClient : ProviderClient
         }
     }
 
-    public override IStreamTranslator CreateStreamTranslator(InferenceCall call) => new PassthroughStream();
+    public override IStreamTranslator CreateStreamTranslator(InferenceCall call) => new PassthroughStream(AnthropicPassthroughEvents.Instance);
 
     /// <summary>Anthropic usage: input excludes cache reads and writes; TokenUsage's prompt count includes them.</summary>
-    private static TokenUsage ReadUsage(JsonElement usage, TokenUsage known)
+    internal static TokenUsage ReadUsage(JsonElement usage, TokenUsage known)
     {
         int Read(string name, int fallback) => usage.TryGetProperty(name, out var value) && value.TryGetInt32(out var n) ? n : fallback;
         var cacheRead = Read("cache_read_input_tokens", known.CachedTokens);
@@ -71,55 +71,5 @@ internal sealed class AnthropicPassthroughClient : ProviderClient
             ? inputTokens + cacheRead + cacheWrite
             : known.PromptTokens;
         return new TokenUsage(input, Read("output_tokens", known.CompletionTokens), cacheRead, cacheWrite);
-    }
-
-    /// <summary>Relays Anthropic events unchanged, keeping the usage from message_start and message_delta.</summary>
-    private sealed class PassthroughStream : IStreamTranslator
-    {
-        public TokenUsage Usage { get; private set; }
-
-        public bool Completed { get; private set; }
-
-        public bool UsageChunkWritten => true;
-
-        public GatewayError? Error => null;
-
-        public Pipeline.ChunkIdentity? Identity => null;
-
-        public int ContentChunks { get; private set; }
-
-        public void OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
-        {
-            if (eventName.Length > 0)
-            {
-                output.Write("event: "u8);
-                output.Write(eventName);
-                output.Write("\n"u8);
-            }
-
-            SseFrames.WriteData(data, output);
-            if (eventName.SequenceEqual("message_stop"u8))
-            {
-                Completed = true;
-            }
-            else if (eventName.SequenceEqual("content_block_delta"u8))
-            {
-                ContentChunks++;
-            }
-            else if (eventName.SequenceEqual("message_start"u8) || eventName.SequenceEqual("message_delta"u8))
-            {
-                try
-                {
-                    using var document = JsonDocument.Parse(data.ToArray());
-                    var root = document.RootElement;
-                    var usage = root.TryGetProperty("message"u8, out var message) ? message.GetProperty("usage"u8) : root.GetProperty("usage"u8);
-                    Usage = ReadUsage(usage, Usage);
-                }
-                catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
-                {
-                    // An event without usage: keep what is known.
-                }
-            }
-        }
     }
 }

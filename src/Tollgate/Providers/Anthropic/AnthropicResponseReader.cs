@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Tollgate.Providers.Anthropic;
@@ -8,8 +7,6 @@ namespace Tollgate.Providers.Anthropic;
 /// <summary>Rewrites a non-streamed Anthropic message as an OpenAI <c>chat.completion</c> object.</summary>
 internal static class AnthropicResponseReader
 {
-    private static readonly JsonWriterOptions ArgumentsWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>
     /// Writes the completion and returns the usage. Throws <see cref="JsonException"/> when the body is not a JSON
     /// object, which only a broken upstream sends.
@@ -71,7 +68,7 @@ internal static class AnthropicResponseReader
             writer.WriteNullValue();
         }
 
-        WriteToolCalls(content, writer);
+        AnthropicToolUse.WriteToolCalls(content, writer);
 
         // Anthropic's thinking has no OpenAI field; reasoning_content is what DeepSeek, vLLM and LiteLLM use for it.
         if (HasBlock(content, "thinking"u8))
@@ -175,52 +172,6 @@ internal static class AnthropicResponseReader
         }
     }
 
-    private static void WriteToolCalls(JsonElement content, Utf8JsonWriter writer)
-    {
-        if (!HasBlock(content, "tool_use"u8))
-        {
-            return;
-        }
-
-        // OpenAI wants the arguments as a compact JSON string; the input object is re-serialized into this buffer.
-        var arguments = new ArrayBufferWriter<byte>();
-        using var argumentsWriter = new Utf8JsonWriter(arguments, ArgumentsWriterOptions);
-
-        writer.WriteStartArray("tool_calls"u8);
-        foreach (var block in content.EnumerateArray())
-        {
-            if (!IsBlock(block, "tool_use"u8))
-            {
-                continue;
-            }
-
-            writer.WriteStartObject();
-            WriteStringProperty(block, "id"u8, writer);
-            writer.WriteString("type"u8, "function"u8);
-            writer.WriteStartObject("function"u8);
-            WriteStringProperty(block, "name"u8, writer);
-
-            arguments.ResetWrittenCount();
-            argumentsWriter.Reset();
-            if (block.TryGetProperty("input"u8, out var input) && input.ValueKind == JsonValueKind.Object)
-            {
-                input.WriteTo(argumentsWriter);
-            }
-            else
-            {
-                argumentsWriter.WriteStartObject();
-                argumentsWriter.WriteEndObject();
-            }
-
-            argumentsWriter.Flush();
-            writer.WriteString("arguments"u8, arguments.WrittenSpan);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
-
     private static TokenUsage ReadUsage(JsonElement message)
     {
         if (!message.TryGetProperty("usage"u8, out var usage) || usage.ValueKind != JsonValueKind.Object)
@@ -240,19 +191,6 @@ internal static class AnthropicResponseReader
         parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
             ? number
             : 0;
-
-    private static void WriteStringProperty(JsonElement block, ReadOnlySpan<byte> name, Utf8JsonWriter writer)
-    {
-        writer.WritePropertyName(name);
-        if (block.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
-        {
-            value.WriteTo(writer);
-        }
-        else
-        {
-            writer.WriteStringValue(""u8);
-        }
-    }
 
     private static bool HasBlock(JsonElement content, ReadOnlySpan<byte> blockType)
     {

@@ -34,10 +34,10 @@ internal sealed class OpenAIResponsesPassthroughClient : ProviderClient
         return ReadUsage(upstreamBody, fromCompletedEvent: false);
     }
 
-    public override IStreamTranslator CreateStreamTranslator(InferenceCall call) => new PassthroughStream();
+    public override IStreamTranslator CreateStreamTranslator(InferenceCall call) => new PassthroughStream(ResponsesPassthroughEvents.Instance);
 
     /// <summary>Responses usage: <c>input_tokens</c> (cached included), <c>output_tokens</c>, cached in the details.</summary>
-    private static TokenUsage ReadUsage(ReadOnlySpan<byte> json, bool fromCompletedEvent)
+    internal static TokenUsage ReadUsage(ReadOnlySpan<byte> json, bool fromCompletedEvent)
     {
         try
         {
@@ -55,44 +55,6 @@ internal sealed class OpenAIResponsesPassthroughClient : ProviderClient
         catch (JsonException)
         {
             return default;
-        }
-    }
-
-    /// <summary>Relays the named events unchanged; usage arrives in <c>response.completed</c> (or incomplete/failed).</summary>
-    private sealed class PassthroughStream : IStreamTranslator
-    {
-        public TokenUsage Usage { get; private set; }
-
-        public bool Completed { get; private set; }
-
-        public bool UsageChunkWritten => true;
-
-        public GatewayError? Error => null;
-
-        public ChunkIdentity? Identity => null;
-
-        public int ContentChunks { get; private set; }
-
-        public void OnEvent(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
-        {
-            if (eventName.Length > 0)
-            {
-                output.Write("event: "u8);
-                output.Write(eventName);
-                output.Write("\n"u8);
-            }
-
-            SseFrames.WriteData(data, output);
-            if (eventName.SequenceEqual("response.output_text.delta"u8))
-            {
-                ContentChunks++;
-            }
-            else if (eventName.SequenceEqual("response.completed"u8) || eventName.SequenceEqual("response.incomplete"u8)
-                || eventName.SequenceEqual("response.failed"u8))
-            {
-                Usage = ReadUsage(data, fromCompletedEvent: true);
-                Completed = true;
-            }
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tollgate.Pipeline;
+namespace Tollgate.Api.Dialects;
 
 /// <summary>
 /// What a Responses API request needs on the way back: the original request (echoed in the response object), the

@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Tollgate.Pipeline;
 
-namespace Tollgate.Api;
+namespace Tollgate.Pipeline;
 
 /// <summary>Reads a request body into a pooled buffer, enforcing the configured size limit with an OpenAI-shaped 413.</summary>
 internal static class RequestBodyReader

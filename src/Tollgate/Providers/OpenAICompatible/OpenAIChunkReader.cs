@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
-namespace Tollgate.Api.Anthropic;
+namespace Tollgate.Providers.OpenAICompatible;
 
 /// <summary>
 /// The fields of one OpenAI <c>chat.completion.chunk</c> that the Anthropic stream needs, read in a single

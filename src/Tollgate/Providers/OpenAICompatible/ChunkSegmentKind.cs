@@ -1,4 +1,4 @@
-namespace Tollgate.Api.Anthropic;
+namespace Tollgate.Providers.OpenAICompatible;
 
 /// <summary>What a piece of streamed OpenAI delta text becomes in the Anthropic stream.</summary>
 internal enum ChunkSegmentKind

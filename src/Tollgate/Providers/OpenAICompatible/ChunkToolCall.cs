@@ -1,4 +1,4 @@
-namespace Tollgate.Api.Anthropic;
+namespace Tollgate.Providers.OpenAICompatible;
 
 /// <summary>
 /// One entry of a chunk's <c>delta.tool_calls</c>. Strings are ranges over the chunk's bytes, quotes included; an

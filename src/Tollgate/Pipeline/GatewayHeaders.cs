@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Tollgate.Pipeline;
 
-namespace Tollgate.Api;
+namespace Tollgate.Pipeline;
 
 /// <summary>The response headers that say what the gateway did (DESIGN.md, "Response headers").</summary>
 internal static class GatewayHeaders

@@ -1,0 +1,13 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Tollgate.Pipeline;
+
+/// <summary>
+/// Writer settings for every JSON body the gateway writes. The default encoder escapes characters like <c>'</c> and
+/// <c>+</c> for HTML safety, which API responses do not need and which makes messages unreadable (<c>\u0027</c>).
+/// </summary>
+internal static class JsonWire
+{
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}
