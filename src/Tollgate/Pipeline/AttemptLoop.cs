@@ -61,7 +61,8 @@ internal sealed class AttemptLoop(IUpstreamExchange exchange, RouteHealthRegistr
 
             var keyIndex = KeySelector.IndexOf(provider, key);
             var keyBit = KeySelector.Bit(keyIndex);
-            if (modelLimits(call, key, out var keyScoped) is { } limitError)
+            var (limitError, keyScoped) = await modelLimits(call, key).ConfigureAwait(false);
+            if (limitError is not null)
             {
                 lastError = limitError;
                 if (!keyScoped)

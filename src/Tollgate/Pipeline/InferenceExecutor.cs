@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Tollgate.Configuration;
-using Tollgate.Governance;
 using Tollgate.Governance.Model;
 using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
@@ -25,7 +24,7 @@ internal sealed class InferenceExecutor(
     ModelRouter router,
     RouteHealthRegistry routes,
     GatewayConfigMonitor config,
-    GovernanceService governance,
+    GovernanceStage governance,
     AttemptLoop attempts,
     PipelineStages stages,
     RequestTelemetry telemetry,
@@ -247,7 +246,7 @@ internal sealed class InferenceExecutor(
         }
 
         var admitSpan = GatewayTracing.StartStage(GatewayTracing.AdmitStage);
-        call.Error = governance.Admit(call, request.VirtualKey, out var ticket);
+        (call.Error, var ticket) = await governance.AdmitAsync(call, request.VirtualKey).ConfigureAwait(false);
         GatewayTracing.EndStage(admitSpan, call.Error);
         if (call.Error is not null)
         {

@@ -1,4 +1,3 @@
-using Tollgate.Governance;
 using Tollgate.Routing;
 
 namespace Tollgate.Pipeline;
@@ -13,7 +12,7 @@ internal static class PipelineServiceCollectionExtensions
         services.AddSingleton(sp => new AttemptLoop(
             sp.GetRequiredService<UpstreamExchange>(),
             sp.GetRequiredService<RouteHealthRegistry>(),
-            sp.GetRequiredService<GovernanceService>().TakeModelLimits,
+            sp.GetRequiredService<GovernanceStage>().TakeModelLimitsAsync,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<InferenceExecutor>();
         return services;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Tollgate.Configuration;
-using Tollgate.Governance;
 using Tollgate.Observability;
 using Tollgate.Providers;
 using Tollgate.Streaming;
@@ -13,7 +12,7 @@ namespace Tollgate.Pipeline;
 /// timeout, broken connection) to a <see cref="GatewayError"/>, or relay the answer to the client in its dialect
 /// (JSON, rewritten if the dialect needs it; or the SSE stream through <see cref="StreamRelay"/>).
 /// </summary>
-internal sealed class UpstreamExchange(GovernanceService governance, TimeProvider time) : IUpstreamExchange
+internal sealed class UpstreamExchange(GovernanceStage governance, TimeProvider time) : IUpstreamExchange
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
 

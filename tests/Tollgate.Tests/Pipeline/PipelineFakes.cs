@@ -39,11 +39,7 @@ internal static class PipelineFakes
         Client = provider.Client,
     };
 
-    public static GatewayError? NoModelLimits(InferenceCall call, ProviderKeyConfig? key, out bool keyScoped)
-    {
-        keyScoped = false;
-        return null;
-    }
+    public static ValueTask<(GatewayError? Error, bool KeyScoped)> NoModelLimits(InferenceCall call, ProviderKeyConfig? key) => default;
 
     public static GatewayError Upstream(int status, int? retryAfterSeconds = null) =>
         new(status, $"upstream said {status}", status == 429 ? "rate_limit_error" : "upstream_error", null)
