@@ -208,7 +208,7 @@ internal static class GovernanceAdminApi
                     }
                     catch (JsonException)
                     {
-                        await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("The request body is not valid JSON.")).ConfigureAwait(false);
+                        await ErrorResponses.WriteAsync(context, AdminJsonBody.NotJson).ConfigureAwait(false);
                         return;
                     }
                 }
@@ -280,14 +280,8 @@ internal static class GovernanceAdminApi
     /// <summary>Parses the body as a JSON object; the URL's id wins over (and must agree with) the body's.</summary>
     private static async Task WithBodyAsync(HttpContext context, string? id, Func<JsonObjectReader, Task> action)
     {
-        JsonDocument document;
-        try
+        if (await AdminJsonBody.ReadAsync(context).ConfigureAwait(false) is not { } document)
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException)
-        {
-            await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("The request body is not valid JSON.")).ConfigureAwait(false);
             return;
         }
 

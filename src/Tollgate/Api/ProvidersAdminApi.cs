@@ -56,14 +56,8 @@ internal static class ProvidersAdminApi
                 return;
             }
 
-            JsonDocument document;
-            try
+            if (await AdminJsonBody.ReadAsync(context).ConfigureAwait(false) is not { } document)
             {
-                document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (JsonException)
-            {
-                await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("The request body is not valid JSON.")).ConfigureAwait(false);
                 return;
             }
 

@@ -17,14 +17,8 @@ internal static class RouteExplainer
     public static async Task ExplainAsync(HttpContext context, GatewayConfigMonitor config, ModelRouter router, GovernanceRegistry governance,
         GovernanceService prices, TimeProvider time)
     {
-        JsonDocument document;
-        try
+        if (await AdminJsonBody.ReadAsync(context).ConfigureAwait(false) is not { } document)
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException)
-        {
-            await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("The request body is not valid JSON.")).ConfigureAwait(false);
             return;
         }
 

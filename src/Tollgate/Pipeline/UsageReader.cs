@@ -87,7 +87,8 @@ internal static class UsageReader
         return found;
     }
 
-    private static TokenUsage ReadUsageObject(ref Utf8JsonReader reader)
+    /// <summary>An OpenAI <c>usage</c> object, the reader on its opening brace; every OpenAI-dialect reader uses this one.</summary>
+    public static TokenUsage ReadUsageObject(ref Utf8JsonReader reader)
     {
         int prompt = 0, completion = 0, cached = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

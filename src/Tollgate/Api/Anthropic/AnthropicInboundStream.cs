@@ -43,9 +43,7 @@ internal sealed class AnthropicInboundStream : IStreamSink
     private InboundBlockKind _openKind;
     private int _openIndex;
     private byte[]? _finishReason;
-    private int _promptTokens;
-    private int _completionTokens;
-    private int _cachedTokens;
+    private TokenUsage _usage;
 
     public AnthropicInboundStream(string model)
     {
@@ -53,7 +51,7 @@ internal sealed class AnthropicInboundStream : IStreamSink
     }
 
     /// <summary>The latest usage the upstream reported, in OpenAI's terms: prompt tokens include cached ones.</summary>
-    public TokenUsage Usage => new(_promptTokens, _completionTokens, _cachedTokens);
+    public TokenUsage Usage => _usage;
 
     /// <summary>The Anthropic message id, derived from the first chunk's id; null before message_start.</summary>
     public string? MessageId { get; private set; }
@@ -65,12 +63,7 @@ internal sealed class AnthropicInboundStream : IStreamSink
     public bool Failed { get; private set; }
 
     /// <summary>Usage reported outside the chunks: message_delta carries it.</summary>
-    public void OnUsage(TokenUsage usage)
-    {
-        _promptTokens = usage.PromptTokens;
-        _completionTokens = usage.CompletionTokens;
-        _cachedTokens = usage.CachedTokens;
-    }
+    public void OnUsage(TokenUsage usage) => _usage = new(usage.PromptTokens, usage.CompletionTokens, usage.CachedTokens);
 
     void IStreamSink.Fail(GatewayError error, IBufferWriter<byte> output) =>
         Fail(AnthropicInboundResponse.ErrorTypeForStatus(error.Status), error.Message, output);
@@ -99,9 +92,7 @@ internal sealed class AnthropicInboundStream : IStreamSink
         // Totals, not increments: OpenAI sends them once at the end, Databricks on every chunk. The latest wins.
         if (_chunk.HasUsage)
         {
-            _promptTokens = _chunk.PromptTokens;
-            _completionTokens = _chunk.CompletionTokens;
-            _cachedTokens = _chunk.CachedTokens;
+            _usage = _chunk.Usage;
         }
 
         if (!_started)
@@ -176,7 +167,7 @@ internal sealed class AnthropicInboundStream : IStreamSink
         writer.WriteString("stop_reason"u8, AnthropicStopReason.FromFinishReason(_finishReason, _calledTools));
         writer.WriteNull("stop_sequence"u8);
         writer.WriteEndObject();
-        InboundUsage.Write(_promptTokens, _completionTokens, _cachedTokens, writer);
+        InboundUsage.Write(_usage.PromptTokens, _usage.CompletionTokens, _usage.CachedTokens, writer);
         EndEvent(writer, output);
 
         writer = BeginEvent("message_stop"u8, output);
@@ -228,7 +219,7 @@ internal sealed class AnthropicInboundStream : IStreamSink
 
         // OpenAI reports usage only at the end, Databricks from the first chunk on; what is known now is sent now,
         // and message_delta carries the final counts either way.
-        InboundUsage.Write(_promptTokens, 0, _cachedTokens, writer);
+        InboundUsage.Write(_usage.PromptTokens, 0, _usage.CachedTokens, writer);
         writer.WriteEndObject();
         EndEvent(writer, output);
     }

@@ -202,7 +202,7 @@ internal static class InboundMessageWriter
 
         if (IsBlock(block, "image"u8))
         {
-            error = CheckImageSource(block, path);
+            error = InboundMediaParts.CheckImageSource(block, path);
             return InboundUserPart.Image;
         }
 
@@ -219,7 +219,7 @@ internal static class InboundMessageWriter
             if (IsBlock(source, "base64"u8))
             {
                 // A PDF travels as OpenAI's file part, which OpenAI reads; other chat upstreams may refuse it.
-                error = CheckBase64Source(source, path);
+                error = InboundMediaParts.CheckBase64Source(source, path);
                 return InboundUserPart.File;
             }
 
@@ -245,18 +245,18 @@ internal static class InboundMessageWriter
                     {
                         if (IsBlock(inner, "image"u8))
                         {
-                            WriteImagePart(inner, writer);
+                            InboundMediaParts.WriteImagePart(inner, writer);
                         }
                     }
                 }
             }
             else if (IsBlock(block, "image"u8))
             {
-                WriteImagePart(block, writer);
+                InboundMediaParts.WriteImagePart(block, writer);
             }
             else if (IsBlock(block, "document"u8) && IsBlock(block.GetProperty("source"u8), "base64"u8))
             {
-                WriteFilePart(block, writer);
+                InboundMediaParts.WriteFilePart(block, writer);
             }
             else if (TryGetUserText(block, out var text) && IsNonEmptyString(text))
             {
@@ -282,76 +282,6 @@ internal static class InboundMessageWriter
 
         return IsBlock(block, "document"u8) && block.TryGetProperty("source"u8, out var source) && IsBlock(source, "text"u8)
             && source.TryGetProperty("data"u8, out text);
-    }
-
-    private static InboundError? CheckImageSource(JsonElement block, InboundBlockPath path)
-    {
-        block.TryGetProperty("source"u8, out var source);
-        if (IsBlock(source, "base64"u8))
-        {
-            return CheckBase64Source(source, path);
-        }
-
-        if (IsBlock(source, "url"u8))
-        {
-            return HasString(source, "url"u8) ? null : Invalid($"{path}.source.url", "Field required");
-        }
-
-        // A Files API id means nothing to another provider.
-        return source.ValueKind == JsonValueKind.Object
-            ? Invalid($"{path}.source.type", "Only base64 and url image sources can be sent to this model's provider")
-            : Invalid($"{path}.source", "Field required");
-    }
-
-    private static InboundError? CheckBase64Source(JsonElement source, InboundBlockPath path) =>
-        !HasString(source, "media_type"u8) ? Invalid($"{path}.source.media_type", "Field required")
-        : !HasString(source, "data"u8) ? Invalid($"{path}.source.data", "Field required")
-        : null;
-
-    /// <summary>Writes an image block whose source <see cref="CheckImageSource"/> accepted.</summary>
-    private static void WriteImagePart(JsonElement block, Utf8JsonWriter writer)
-    {
-        var source = block.GetProperty("source"u8);
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "image_url"u8);
-        writer.WriteStartObject("image_url"u8);
-        writer.WritePropertyName("url"u8);
-        if (IsBlock(source, "url"u8))
-        {
-            source.GetProperty("url"u8).WriteTo(writer);
-        }
-        else
-        {
-            JsonTextJoiner.WriteDataUrl(source.GetProperty("media_type"u8), source.GetProperty("data"u8), writer);
-        }
-
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
-
-    /// <summary>Writes a base64 document block as OpenAI's inline file part.</summary>
-    private static void WriteFilePart(JsonElement block, Utf8JsonWriter writer)
-    {
-        var source = block.GetProperty("source"u8);
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "file"u8);
-        writer.WriteStartObject("file"u8);
-
-        // OpenAI wants a file name with inline file data; the document's title is the closest thing to one.
-        writer.WritePropertyName("filename"u8);
-        if (block.TryGetProperty("title"u8, out var title) && IsNonEmptyString(title))
-        {
-            title.WriteTo(writer);
-        }
-        else
-        {
-            writer.WriteStringValue("document.pdf"u8);
-        }
-
-        writer.WritePropertyName("file_data"u8);
-        JsonTextJoiner.WriteDataUrl(source.GetProperty("media_type"u8), source.GetProperty("data"u8), writer);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
     }
 
     private static InboundError? WriteToolMessage(JsonElement block, InboundBlockPath path, List<JsonElement> texts, Utf8JsonWriter writer, out bool hasImages)
@@ -386,7 +316,7 @@ internal static class InboundMessageWriter
                 }
                 else if (IsBlock(inner, "image"u8))
                 {
-                    var error = CheckImageSource(inner, innerPath);
+                    var error = InboundMediaParts.CheckImageSource(inner, innerPath);
                     if (error is not null)
                     {
                         return error;

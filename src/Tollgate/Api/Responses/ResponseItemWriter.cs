@@ -90,4 +90,37 @@ internal static class ResponseItemWriter
         quoted[^1] = (byte)'"';
         return quoted;
     }
+
+    /// <summary>A streamed item as output_item.added shows it (no content, no arguments yet) or as it stands.</summary>
+    public static void WriteStreamedItem(Utf8JsonWriter writer, StreamedOutputItem item, bool added)
+    {
+        var escaped = added ? default : item.Escaped.WrittenSpan;
+        if (item.IsFunctionCall)
+        {
+            WriteFunctionCall(writer, item.Id, item.Status, item.CallId, item.Name, escaped);
+        }
+        else
+        {
+            WriteMessage(writer, item.Id, item.Status, escaped, withContent: !added);
+        }
+    }
+
+    /// <summary>Which item an event is about: <c>item_id</c> and <c>output_index</c>.</summary>
+    public static void WriteItemAddress(Utf8JsonWriter writer, StreamedOutputItem item)
+    {
+        writer.WriteString("item_id"u8, item.Id);
+        writer.WriteNumber("output_index"u8, item.OutputIndex);
+    }
+
+    /// <summary>The string that escaped JSON string contents (no quotes) stand for.</summary>
+    public static string? Unescape(ReadOnlySpan<byte> escaped)
+    {
+        var quoted = new byte[escaped.Length + 2];
+        quoted[0] = (byte)'"';
+        escaped.CopyTo(quoted.AsSpan(1));
+        quoted[^1] = (byte)'"';
+        var reader = new Utf8JsonReader(quoted);
+        reader.Read();
+        return reader.GetString();
+    }
 }

@@ -54,9 +54,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
     private long _createdAt;
     private int _sequenceNumber;
     private byte[] _finishReason = [];
-    private int _promptTokens;
-    private int _completionTokens;
-    private int _cachedTokens;
+    private TokenUsage _usage;
 
     /// <param name="responseId">The id the caller gave this response (<see cref="ResponsesIds.NewResponseId"/>).</param>
     /// <param name="model">The model name the client asked for, which is what OpenAI echoes.</param>
@@ -70,7 +68,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
     }
 
     /// <summary>The latest usage the upstream reported, in OpenAI's terms: prompt tokens include cached ones.</summary>
-    public TokenUsage Usage => new(_promptTokens, _completionTokens, _cachedTokens);
+    public TokenUsage Usage => _usage;
 
     /// <summary>Whether the stream ended with response.completed or response.incomplete.</summary>
     public bool Completed { get; private set; }
@@ -85,18 +83,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
         {
             var text = new ArrayBufferWriter<byte>();
             AppendText(text);
-            if (text.WrittenCount == 0)
-            {
-                return null;
-            }
-
-            var quoted = new byte[text.WrittenCount + 2];
-            quoted[0] = (byte)'"';
-            text.WrittenSpan.CopyTo(quoted.AsSpan(1));
-            quoted[^1] = (byte)'"';
-            var reader = new Utf8JsonReader(quoted);
-            reader.Read();
-            return reader.GetString();
+            return text.WrittenCount == 0 ? null : ResponseItemWriter.Unescape(text.WrittenSpan);
         }
     }
 
@@ -109,14 +96,8 @@ internal sealed class ResponsesInboundStream : IStreamSink
     {
         var text = new ArrayBufferWriter<byte>();
         AppendText(text);
-        var calls = new List<AnswerToolCall>();
-        foreach (var item in _items)
-        {
-            if (item.IsFunctionCall)
-            {
-                calls.Add(new AnswerToolCall(item.CallId!, item.Name!, item.Escaped.WrittenSpan.ToArray()));
-            }
-        }
+        var calls = _items.Where(item => item.IsFunctionCall)
+            .Select(item => new AnswerToolCall(item.CallId!, item.Name!, item.Escaped.WrittenSpan.ToArray())).ToList();
 
         return ResponsesConversation.Write(chatRequestJson, text.WrittenSpan, calls);
     }
@@ -154,13 +135,8 @@ internal sealed class ResponsesInboundStream : IStreamSink
         EndEvent(writer, output);
     }
 
-    /// <summary>Usage reported outside the chunks: response.completed carries it.</summary>
-    public void OnUsage(TokenUsage usage)
-    {
-        _promptTokens = usage.PromptTokens;
-        _completionTokens = usage.CompletionTokens;
-        _cachedTokens = usage.CachedTokens;
-    }
+    /// <summary>Usage reported outside the chunks (response.completed carries it).</summary>
+    public void OnUsage(TokenUsage usage) => _usage = new(usage.PromptTokens, usage.CompletionTokens, usage.CachedTokens);
 
     void IStreamSink.Fail(GatewayError error, IBufferWriter<byte> output) => Fail(error.Code ?? error.Type, error.Message, output);
 
@@ -188,9 +164,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
         // Totals, not increments: OpenAI sends them once at the end, Databricks on every chunk. The latest wins.
         if (_chunk.HasUsage)
         {
-            _promptTokens = _chunk.PromptTokens;
-            _completionTokens = _chunk.CompletionTokens;
-            _cachedTokens = _chunk.CachedTokens;
+            _usage = _chunk.Usage;
         }
 
         Start(output);
@@ -299,7 +273,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
             AddItem(message, output);
 
             var writer = BeginEvent("response.content_part.added"u8, output);
-            WriteItemAddress(message, writer);
+            ResponseItemWriter.WriteItemAddress(writer, message);
             writer.WriteNumber("content_index"u8, 0);
             writer.WritePropertyName("part"u8);
             ResponseItemWriter.WriteOutputText(writer, default);
@@ -310,7 +284,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
         item.Escaped.Write(escaped);
 
         var delta = BeginEvent("response.output_text.delta"u8, output);
-        WriteItemAddress(item, delta);
+        ResponseItemWriter.WriteItemAddress(delta, item);
         delta.WriteNumber("content_index"u8, 0);
         delta.WritePropertyName("delta"u8);
         ResponseItemWriter.WriteEscapedString(delta, escaped);
@@ -400,7 +374,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
         var writer = BeginEvent("response.output_item.added"u8, output);
         writer.WriteNumber("output_index"u8, item.OutputIndex);
         writer.WritePropertyName("item"u8);
-        WriteItem(item, writer, added: true);
+        ResponseItemWriter.WriteStreamedItem(writer, item, added: true);
         EndEvent(writer, output);
     }
 
@@ -417,7 +391,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
         if (item.IsFunctionCall)
         {
             writer = BeginEvent("response.function_call_arguments.done"u8, output);
-            WriteItemAddress(item, writer);
+            ResponseItemWriter.WriteItemAddress(writer, item);
             writer.WritePropertyName("name"u8);
             writer.WriteRawValue(item.Name, skipInputValidation: true);
             writer.WritePropertyName("arguments"u8);
@@ -427,7 +401,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
         else
         {
             writer = BeginEvent("response.output_text.done"u8, output);
-            WriteItemAddress(item, writer);
+            ResponseItemWriter.WriteItemAddress(writer, item);
             writer.WriteNumber("content_index"u8, 0);
             writer.WritePropertyName("text"u8);
             ResponseItemWriter.WriteEscapedString(writer, item.Escaped.WrittenSpan);
@@ -436,7 +410,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
             EndEvent(writer, output);
 
             writer = BeginEvent("response.content_part.done"u8, output);
-            WriteItemAddress(item, writer);
+            ResponseItemWriter.WriteItemAddress(writer, item);
             writer.WriteNumber("content_index"u8, 0);
             writer.WritePropertyName("part"u8);
             ResponseItemWriter.WriteOutputText(writer, item.Escaped.WrittenSpan);
@@ -446,37 +420,17 @@ internal sealed class ResponsesInboundStream : IStreamSink
         writer = BeginEvent("response.output_item.done"u8, output);
         writer.WriteNumber("output_index"u8, item.OutputIndex);
         writer.WritePropertyName("item"u8);
-        WriteItem(item, writer, added: false);
+        ResponseItemWriter.WriteStreamedItem(writer, item, added: false);
         EndEvent(writer, output);
     }
 
     private void WriteArgumentsDelta(StreamedOutputItem item, ReadOnlySpan<byte> escaped, IBufferWriter<byte> output)
     {
         var writer = BeginEvent("response.function_call_arguments.delta"u8, output);
-        WriteItemAddress(item, writer);
+        ResponseItemWriter.WriteItemAddress(writer, item);
         writer.WritePropertyName("delta"u8);
         ResponseItemWriter.WriteEscapedString(writer, escaped);
         EndEvent(writer, output);
-    }
-
-    /// <summary>The item as output_item.added shows it (no content, no arguments yet) or as it stands.</summary>
-    private static void WriteItem(StreamedOutputItem item, Utf8JsonWriter writer, bool added)
-    {
-        var escaped = added ? default : item.Escaped.WrittenSpan;
-        if (item.IsFunctionCall)
-        {
-            ResponseItemWriter.WriteFunctionCall(writer, item.Id, item.Status, item.CallId, item.Name, escaped);
-        }
-        else
-        {
-            ResponseItemWriter.WriteMessage(writer, item.Id, item.Status, escaped, withContent: !added);
-        }
-    }
-
-    private static void WriteItemAddress(StreamedOutputItem item, Utf8JsonWriter writer)
-    {
-        writer.WriteString("item_id"u8, item.Id);
-        writer.WriteNumber("output_index"u8, item.OutputIndex);
     }
 
     /// <summary>A lifecycle event carrying the whole response as it stands.</summary>
@@ -489,7 +443,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
         writer.WriteStartArray();
         foreach (var item in _items)
         {
-            WriteItem(item, writer, added: false);
+            ResponseItemWriter.WriteStreamedItem(writer, item, added: false);
         }
 
         writer.WriteEndArray();

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Tollgate.Pipeline;
 
 namespace Tollgate.Providers.OpenAICompatible;
 
@@ -32,11 +33,8 @@ internal sealed class OpenAIChunkReader
     /// <summary>Whether the chunk carried a <c>usage</c> object: OpenAI's final usage chunk, or Databricks' running totals.</summary>
     public bool HasUsage { get; private set; }
 
-    public int PromptTokens { get; private set; }
-
-    public int CompletionTokens { get; private set; }
-
-    public int CachedTokens { get; private set; }
+    /// <summary>The chunk's usage (when <see cref="HasUsage"/>), prompt tokens including cached ones.</summary>
+    public TokenUsage Usage { get; private set; }
 
     /// <summary>Whether the chunk was an error (<c>{"error":{...}}</c>) rather than a completion chunk.</summary>
     public bool HasError { get; private set; }
@@ -108,9 +106,7 @@ internal sealed class OpenAIChunkReader
         _content.Clear();
         _toolCalls.Clear();
         HasUsage = false;
-        PromptTokens = 0;
-        CompletionTokens = 0;
-        CachedTokens = 0;
+        Usage = default;
         HasError = false;
         ErrorMessage = null;
     }
@@ -391,47 +387,7 @@ internal sealed class OpenAIChunkReader
         }
 
         HasUsage = true;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("prompt_tokens"u8))
-            {
-                reader.Read();
-                PromptTokens = ReadInt(ref reader);
-            }
-            else if (reader.ValueTextEquals("completion_tokens"u8))
-            {
-                reader.Read();
-                CompletionTokens = ReadInt(ref reader);
-            }
-            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    var isCached = reader.ValueTextEquals("cached_tokens"u8);
-                    reader.Read();
-                    if (isCached)
-                    {
-                        CachedTokens = ReadInt(ref reader);
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
-                }
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
+        Usage = UsageReader.ReadUsageObject(ref reader);
     }
 
     private void ReadError(ref Utf8JsonReader reader)
@@ -479,9 +435,6 @@ internal sealed class OpenAIChunkReader
             reader.Skip();
         }
     }
-
-    private static int ReadInt(ref Utf8JsonReader reader) =>
-        reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value) ? value : 0;
 
     /// <summary>The string token's raw bytes, quotes included; an empty range for anything else (null).</summary>
     private static Range StringRange(ref Utf8JsonReader reader)
