@@ -3,6 +3,7 @@ using Tollgate.Governance;
 using Tollgate.Governance.Pricing;
 using Tollgate.Pipeline;
 using Tollgate.Routing;
+using Tollgate.Configuration;
 
 namespace Tollgate.Api;
 
@@ -26,7 +27,7 @@ internal static class AnthropicApi
     }
 
     /// <summary>Counts input tokens with the gateway's tokenizer estimate (the same one budgets reserve with).</summary>
-    private static async Task CountTokensAsync(HttpContext context, GovernanceStage governance, TokenEstimator estimator, Configuration.GatewayConfigMonitor config)
+    private static async Task CountTokensAsync(HttpContext context, GovernanceStage governance, TokenEstimator estimator, GatewayConfigMonitor config)
     {
         if (governance.Authenticate(context, out _) is { } authError)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Tollgate.Governance.Model;
 
 namespace Tollgate.Api;
 
@@ -12,16 +13,16 @@ namespace Tollgate.Api;
 [JsonSerializable(typeof(ModelEntryView[]))]
 [JsonSerializable(typeof(VirtualKeyView))]
 [JsonSerializable(typeof(List<VirtualKeyView>))]
-[JsonSerializable(typeof(Governance.Model.Team))]
-[JsonSerializable(typeof(List<Governance.Model.Team>))]
-[JsonSerializable(typeof(Governance.Model.Customer))]
-[JsonSerializable(typeof(List<Governance.Model.Customer>))]
-[JsonSerializable(typeof(Governance.Model.RateLimit))]
-[JsonSerializable(typeof(List<Governance.Model.RateLimit>))]
-[JsonSerializable(typeof(Governance.Model.Budget))]
-[JsonSerializable(typeof(List<Governance.Model.Budget>))]
-[JsonSerializable(typeof(Governance.Model.ModelLimit))]
-[JsonSerializable(typeof(List<Governance.Model.ModelLimit>))]
+[JsonSerializable(typeof(Team))]
+[JsonSerializable(typeof(List<Team>))]
+[JsonSerializable(typeof(Customer))]
+[JsonSerializable(typeof(List<Customer>))]
+[JsonSerializable(typeof(RateLimit))]
+[JsonSerializable(typeof(List<RateLimit>))]
+[JsonSerializable(typeof(Budget))]
+[JsonSerializable(typeof(List<Budget>))]
+[JsonSerializable(typeof(ModelLimit))]
+[JsonSerializable(typeof(List<ModelLimit>))]
 [JsonSerializable(typeof(BudgetView))]
 [JsonSerializable(typeof(List<BudgetView>))]
 [JsonSerializable(typeof(UsageReport))]

@@ -1,4 +1,5 @@
 using Tollgate.Governance.Model;
+using Tollgate.Configuration;
 
 namespace Tollgate.Api;
 
@@ -26,7 +27,7 @@ internal sealed record VirtualKeyView(
     public static VirtualKeyView From(VirtualKey key, string? value = null) => new(
         key.Id, key.Name, key.Description, key.KeyHint, key.TeamId, key.CustomerId, key.BudgetId, key.RateLimitId,
         key.ProviderConfigs, key.Fallbacks, key.ExpiresAt, key.IsActive, key.MaxConcurrentRequests,
-        key.LogContent is { } mode ? Configuration.LogContentModes.Name(mode) : null, key.CreatedAt, key.PreviousKeyValidUntil,
+        key.LogContent is { } mode ? LogContentModes.Name(mode) : null, key.CreatedAt, key.PreviousKeyValidUntil,
         key.FromConfigFile, value);
 }
 

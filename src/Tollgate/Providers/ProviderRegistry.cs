@@ -4,6 +4,7 @@ using Tollgate.Configuration;
 using Tollgate.Providers.Anthropic;
 using Tollgate.Providers.Databricks;
 using Tollgate.Providers.OpenAICompatible;
+using Tollgate.Routing;
 
 namespace Tollgate.Providers;
 
@@ -19,7 +20,7 @@ internal sealed class ProviderRegistry
     private readonly Lock _gate = new();
     private readonly Dictionary<(string BaseUrl, TimeSpan ConnectTimeout), HttpMessageInvoker> _invokers = [];
     private readonly Dictionary<(string Host, string ClientId, string Secret), DatabricksOAuthCredential> _oauth = [];
-    private readonly Dictionary<(string Provider, string KeyId), Routing.KeyHealth> _health = [];
+    private readonly Dictionary<(string Provider, string KeyId), KeyHealth> _health = [];
     private volatile FrozenDictionary<string, ProviderRuntime> _providers = FrozenDictionary<string, ProviderRuntime>.Empty;
 
     public ProviderRegistry(GatewayConfigMonitor monitor, TimeProvider time, ILoggerFactory loggerFactory)
@@ -78,7 +79,7 @@ internal sealed class ProviderRegistry
     }
 
     /// <summary>Health survives reloads per (provider, key id), so a reload does not forget a failing key.</summary>
-    private Routing.KeyHealth HealthFor(string provider, string keyId, string keyName, double weight)
+    private KeyHealth HealthFor(string provider, string keyId, string keyName, double weight)
     {
         if (_health.TryGetValue((provider, keyId), out var health))
         {
@@ -86,7 +87,7 @@ internal sealed class ProviderRegistry
             return health;
         }
 
-        health = new Routing.KeyHealth(provider, keyName, weight, Routing.HealthOptions.Default);
+        health = new KeyHealth(provider, keyName, weight, HealthOptions.Default);
         _health[(provider, keyId)] = health;
         return health;
     }

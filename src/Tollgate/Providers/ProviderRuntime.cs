@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Tollgate.Configuration;
+using Tollgate.Routing;
 
 namespace Tollgate.Providers;
 
@@ -18,7 +19,7 @@ internal sealed class ProviderRuntime
     public required FrozenDictionary<string, ICredential> Credentials { get; init; }
 
     /// <summary>Health per key, aligned with <see cref="ProviderConfig.Keys"/> (one entry for a keyless provider).</summary>
-    public required Routing.KeyHealth[] Health { get; init; }
+    public required KeyHealth[] Health { get; init; }
 
     public const string KeylessId = "";
 
