@@ -18,7 +18,8 @@ TARGET_NAMES = {"direct": "direct (mock)", "nginx": "nginx proxy_pass", "yarp": 
                 "tollgate": "Tollgate", "tollgate-gov": "Tollgate, governance + logging on"}
 TARGET_ORDER = ("direct", "nginx", "yarp", "portkey", "tollgate", "tollgate-gov")
 SCENARIO_NAMES = {"chat": "chat (JSON 1.4 KB)", "chat-gov": "chat with the virtual key", "chat10k": "chat (JSON 10 KB)",
-                  "stream": "stream (SSE, 50 events)", "embeddings": "embeddings"}
+                  "stream": "stream (SSE, 50 events)", "stream-anthropic": "stream to an Anthropic client (SSE, 50 events)",
+                  "embeddings": "embeddings"}
 # Scenarios measured against another scenario's direct row (chat-gov sends the chat request, with a key).
 BASE_SCENARIO = {"chat-gov": "chat"}
 GOV_GOAL = 0.20  # the team's goal: governance adds under 20 % CPU per request (set before the request log existed)
@@ -170,6 +171,12 @@ def ratios(rows, single_rows):
                     parts.append(f"{TARGET_NAMES[peer]} {x['p50'] - d['p50']:+.2f} / {x['p99'] - d['p99']:+.2f} ms")
             out.append(f"- {label}: added latency vs direct under load, p50 / p99: " + "; ".join(parts)
                        + " (closed loop: each target runs at its own rate, so this mixes proxy cost with queueing).")
+    an, st = by.get(("stream-anthropic", "tollgate")), by.get(("stream", "tollgate"))
+    if an and st and an["proxy_us"] and st["proxy_us"]:
+        out.append(f"- **{SCENARIO_NAMES['stream-anthropic']}**: Tollgate CPU/request = **{an['proxy_us'] / st['proxy_us']:.2f}× its OpenAI "
+                   f"stream row** ({an['proxy_us']:.0f} vs {st['proxy_us']:.0f} µs){spread(st['per_round'], an['per_round'], 'proxy_us')}"
+                   + (f", {an['proxy_us'] / n_stream['proxy_us']:.1f}× nginx's stream row" if (n_stream := by.get(("stream", "nginx"))) and n_stream["proxy_us"] else "")
+                   + "; no peer serves this row (none translates Anthropic Messages).")
     out += governance_ratios(by, one)
     noisy = [r["others_max"] for r in rows if r["ok"]]
     if noisy and max(noisy) > 10:
@@ -525,7 +532,7 @@ def side_by_side(rows, lat, tt, st):
     def key(scen, c):
         return ("chat-gov", c) if c == "tollgate-gov" and scen == "chat" else (scen, c)
 
-    for scen in ("chat", "chat10k", "stream", "embeddings"):
+    for scen in ("chat", "chat10k", "stream", "stream-anthropic", "embeddings"):
         if not any(key(scen, c) in by for c in cols):
             continue
         out.append(f"| {SCENARIO_NAMES[scen]}: CPU µs/req | " + " | ".join(cell(by.get(key(scen, c), {}).get("proxy_us"), ".1f") for c in cols) + " |")

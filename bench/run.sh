@@ -30,8 +30,10 @@ usage() {
 Usage: bench/run.sh [options]
   --duration SECONDS     measured load per target and scenario (default $DURATION)
   --connections N        concurrent wrk connections (default $CONNECTIONS)
-  --scenario NAME        all | chat | chat10k | stream | embeddings | chat-gov | latency | ttfe | streams |
-                         soak | fault (default $SCENARIO). all = chat, chat-gov, chat10k, stream, embeddings,
+  --scenario NAME        all | chat | chat10k | stream | stream-anthropic | streams-dialects | embeddings | chat-gov |
+                         latency | ttfe | streams | soak | fault (default $SCENARIO). stream-anthropic = the stream
+                         as an Anthropic Messages client (Tollgate only); streams-dialects = chat, stream and
+                         stream-anthropic. all = chat, chat-gov, chat10k, stream, stream-anthropic, embeddings,
                          latency (fixed rate at half nginx's chat saturation), ttfe and streams; chat-gov also
                          runs chat (its baseline), latency runs chat and chat-gov (the rate, and a warm
                          governance process); soak (not in all): Tollgate with governance at
@@ -80,10 +82,11 @@ while [[ $# -gt 0 ]]; do
 done
 
 case "$SCENARIO" in
-  chat|chat10k|stream|embeddings|ttfe|streams|soak) SCENARIOS=("$SCENARIO") ;;
+  chat|chat10k|stream|stream-anthropic|embeddings|ttfe|streams|soak) SCENARIOS=("$SCENARIO") ;;
   chat-gov) SCENARIOS=(chat chat-gov) ;;   # gov-on is only meaningful next to its gov-off baseline
+  streams-dialects) SCENARIOS=(chat stream stream-anthropic) ;;   # the request path's rows (issue 13): chat, and stream per client dialect
   latency) SCENARIOS=(chat chat-gov latency) ;;   # the rate is half of nginx's chat saturation; chat-gov warms the gov process
-  all) SCENARIOS=(chat chat-gov chat10k stream embeddings latency ttfe streams) ;;
+  all) SCENARIOS=(chat chat-gov chat10k stream stream-anthropic embeddings latency ttfe streams) ;;
   fault)   # its own harness (emulator upstream, two runs); see bench/README.md, "Fault scenario"
     ((CONNECTIONS_SET)) || ALL_ARGS+=(--connections 16)
     exec "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/fault.sh" "${ALL_ARGS[@]}" ;;
@@ -479,6 +482,17 @@ make_body mockbig/gpt-4o-mini false "$WORK/body-chat10k-tollgate.json"
 cp "$WORK/body-stream-plain.json" "$WORK/body-sse-plain.json"
 make_body quick/gpt-4o-mini true "$WORK/body-ttfe-tollgate.json"
 make_body slow/gpt-4o-mini true "$WORK/body-streams-tollgate.json"
+# The same conversation as an Anthropic Messages request (Tollgate only: /anthropic/v1/messages over the OpenAI mock).
+python3 - "$BENCH_DIR/mock/request.json" "$WORK/body-stream-anthropic-tollgate.json" <<'EOF'
+import json, sys
+src = json.load(open(sys.argv[1]))
+system = " ".join(m["content"] for m in src["messages"] if m["role"] == "system")
+body = {"model": "mockstream/gpt-4o-mini", "max_tokens": src.get("max_tokens", 256), "stream": True,
+        "messages": [m for m in src["messages"] if m["role"] != "system"]}
+if system:
+    body["system"] = system
+open(sys.argv[2], "w").write(json.dumps(body, separators=(",", ":")))
+EOF
 python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"), separators=(",", ":"))' \
   "$BENCH_DIR/mock/embeddings-request.json" "$WORK/body-embeddings-plain.json"
 python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); b["model"]="mock/"+b["model"]; json.dump(b, open(sys.argv[2], "w"), separators=(",", ":"))' \
@@ -649,6 +663,7 @@ request_for() { # scenario target
     chat|chat-gov|latency|soak) base="http://127.0.0.1:$MOCK_PORT/v1"; BODY=chat ;;
     chat10k) base="http://127.0.0.1:$MOCK_PORT/big/v1"; BODY=chat10k ;;
     stream) base="http://127.0.0.1:$MOCK_PORT/sse/v1"; BODY=stream; ACCEPT=text/event-stream ;;
+    stream-anthropic) base="http://127.0.0.1:$MOCK_PORT/sse/v1"; BODY=stream-anthropic; ACCEPT=text/event-stream ;;
     embeddings) base="http://127.0.0.1:$MOCK_PORT/v1"; BODY=embeddings; endpoint=embeddings ;;
     ttfe) base="http://127.0.0.1:$SSE_PORT/quick/v1"; BODY=ttfe; ACCEPT=text/event-stream ;;
     streams) base="http://127.0.0.1:$SSE_PORT/slow/v1"; BODY=streams; ACCEPT=text/event-stream ;;
@@ -657,7 +672,8 @@ request_for() { # scenario target
   case "$target" in
     tollgate|tollgate-gov)
       port=$TG_PORT; [[ "$target" == tollgate-gov ]] && port=$TG_GOV_PORT
-      URL="http://127.0.0.1:$port/v1/$endpoint"; BODY="$WORK/body-$BODY-tollgate.json" ;;
+      URL="http://127.0.0.1:$port/v1/$endpoint"; BODY="$WORK/body-$BODY-tollgate.json"
+      [[ "$scenario" == stream-anthropic ]] && URL="http://127.0.0.1:$port/anthropic/v1/messages" ;;
     portkey)
       URL="http://127.0.0.1:$PORTKEY_PORT/v1/$endpoint"
       HDRS=("x-portkey-provider: openai" "x-portkey-custom-host: $base" "Authorization: Bearer sk-bench-not-a-key")
@@ -719,6 +735,9 @@ run_one() { # scenario target
   if [[ "$target" == tollgate* || "$target" == portkey ]]; then
     cp "$WORK/probe.headers" "$WORK/raw/$target-$scenario-headers.txt"
     cp "$WORK/probe.body" "$WORK/raw/$target-$scenario-body.txt"
+  fi
+  if [[ "$scenario" == stream-anthropic ]] && ! grep -q '^event: message_stop' "$WORK/probe.body"; then
+    note "$target/$scenario: probe response has no 'event: message_stop'"
   fi
   if [[ "$scenario" == stream ]] && ! grep -q '^data: \[DONE\]' "$WORK/probe.body"; then
     note "$target/$scenario: probe response has no 'data: [DONE]'"
@@ -797,6 +816,8 @@ for scenario in "${SCENARIOS[@]}"; do
       for target in direct nginx yarp portkey tollgate; do
         target_ok "$target" && PAIRS+=("$scenario $target")
       done ;;
+    # Tollgate only (no peer translates Anthropic Messages to OpenAI); read against Tollgate's own stream row.
+    stream-anthropic) target_ok tollgate && PAIRS+=("stream-anthropic tollgate") ;;
   esac
 done
 for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
@@ -815,7 +836,7 @@ done
 for scenario in "${SCENARIOS[@]}"; do
   case "$scenario" in
     chat-gov) target=tollgate-gov; status=$TG_GOV_STATUS ;;
-    chat|chat10k|stream|embeddings) target=tollgate; status=$TG_STATUS ;;
+    chat|chat10k|stream|stream-anthropic|embeddings) target=tollgate; status=$TG_STATUS ;;
     *) continue ;;
   esac
   [[ "$status" == ok || "$status" == skipped ]] || printf '1\t%s\t%s\tfailed\t%s\n' "$scenario" "$target" "$status" >>"$RESULTS_TSV"
