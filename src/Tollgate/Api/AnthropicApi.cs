@@ -1,9 +1,9 @@
 using System.Text.Json;
+using Tollgate.Configuration;
 using Tollgate.Governance;
 using Tollgate.Governance.Pricing;
 using Tollgate.Pipeline;
 using Tollgate.Routing;
-using Tollgate.Configuration;
 
 namespace Tollgate.Api;
 
@@ -59,9 +59,9 @@ internal static class AnthropicApi
                     }
                 }
             }
-            catch (JsonException)
+            catch (Exception ex) when (MalformedInput.Is(ex))
             {
-                await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("The request body is not valid JSON.")).ConfigureAwait(false);
+                await ErrorResponses.WriteAsync(context, MalformedInput.Error(ex)).ConfigureAwait(false);
                 return;
             }
 

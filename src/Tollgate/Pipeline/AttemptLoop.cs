@@ -32,9 +32,9 @@ internal sealed class AttemptLoop(IUpstreamExchange exchange, RouteHealthRegistr
         {
             bodyError = call.Client.WriteBody(call, upstreamBody);
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception ex) when (MalformedInput.Is(ex))
         {
-            bodyError = GatewayError.BadRequest("The request body is not valid JSON.");
+            bodyError = MalformedInput.Error(ex);
         }
 
         return bodyError ?? await RunAsync(call, upstreamBody.WrittenMemory).ConfigureAwait(false);

@@ -146,7 +146,7 @@ internal sealed class InferenceExecutor(
         if (rules.Count > 0 && RoutingRules.Apply(rules, requested, virtualKey?.Id, virtualKey?.TeamId, context.Request.Headers, sniff.Metadata, Random.Shared, routes.Factor) is { } routed)
         {
             requested = routed.Target.Model;
-            context.Response.Headers[GatewayHeaders.RouteRule] = routed.Rule.Name;
+            GatewayHeaders.SetSafe(context.Response.Headers, GatewayHeaders.RouteRule, routed.Rule.Name);
         }
 
         // The request's own fallbacks win; otherwise the virtual key's, otherwise the config's for this model.

@@ -43,10 +43,10 @@ internal sealed class AnthropicDialect : IClientDialect
             // The original stays for a passthrough to an Anthropic provider.
             return new(new DialectRequest(translated, body, null, null));
         }
-        catch (JsonException)
+        catch (Exception ex) when (MalformedInput.Is(ex))
         {
             translated.Dispose();
-            return new(DialectRequest.Failed(GatewayError.BadRequest("The request body is not valid JSON.")));
+            return new(DialectRequest.Failed(MalformedInput.Error(ex)));
         }
     }
 

@@ -34,7 +34,17 @@ internal sealed class ResponsesDialect(IGatewayStore store, GatewayConfigMonitor
             return DialectRequest.Failed(GatewayError.BadRequest("The request body is not valid JSON."));
         }
 
-        var previousId = ResponsesInboundRequest.ReadPreviousResponseId(document.RootElement);
+        string? previousId;
+        try
+        {
+            previousId = ResponsesInboundRequest.ReadPreviousResponseId(document.RootElement);
+        }
+        catch (Exception ex) when (MalformedInput.Is(ex))
+        {
+            document.Dispose();
+            return DialectRequest.Failed(GatewayError.BadRequest("'previous_response_id' is not valid Unicode text.", "previous_response_id"));
+        }
+
         var previous = previousId is null ? null : await LoadAsync(previousId).ConfigureAwait(false);
 
         // An id Tollgate did not store may belong to OpenAI (a passthrough); whether that is an error is decided per
@@ -48,9 +58,16 @@ internal sealed class ResponsesDialect(IGatewayStore store, GatewayConfigMonitor
         var translated = new PooledBufferWriter(body.WrittenCount + 1024);
         ResponsesError? error;
         ResponsesRequestInfo info;
-        using (var writer = new Utf8JsonWriter(translated, JsonWire.WriterOptions))
+        try
         {
+            using var writer = new Utf8JsonWriter(translated, JsonWire.WriterOptions);
             error = ResponsesInboundRequest.WriteChatRequest(document.RootElement, previous, writer, out info);
+        }
+        catch (Exception ex) when (MalformedInput.Is(ex))
+        {
+            translated.Dispose();
+            document.Dispose();
+            return DialectRequest.Failed(MalformedInput.Error(ex));
         }
 
         if (error is not null)
