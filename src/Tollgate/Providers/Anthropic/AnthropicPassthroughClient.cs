@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Text.Json;
 using Tollgate.Configuration;
 using Tollgate.Pipeline;
-using Tollgate.Streaming;
 
 namespace Tollgate.Providers.Anthropic;
 
@@ -11,16 +9,9 @@ namespace Tollgate.Providers.Anthropic;
 /// rewritten) and the answer comes back byte for byte, so nothing is lost in translation (cache_control, thinking
 /// signatures, citations, beta features). Usage is read on the way for governance.
 /// </summary>
-internal sealed class AnthropicPassthroughClient : ProviderClient
+internal sealed class AnthropicPassthroughClient() : PassthroughClient(AnthropicPassthroughEvents.Instance)
 {
     public static readonly AnthropicPassthroughClient Instance = new();
-
-    public override GatewayError? WriteBody(InferenceCall call, IBufferWriter<byte> output)
-    {
-        // The original Messages body (before the inbound translation) is what Anthropic expects.
-        BodyRewriter.Rewrite(call.OriginalBody.Span, new BodyRewrite { Model = call.Model }, output);
-        return null;
-    }
 
     public override Uri BuildUri(InferenceCall call, ProviderKeyConfig? key) => AnthropicClient.Instance.BuildUri(call, key);
 
@@ -43,11 +34,8 @@ internal sealed class AnthropicPassthroughClient : ProviderClient
         }
     }
 
-    public override bool TransformsResponse(InferenceCall call) => true;
-
-    public override TokenUsage WriteResponse(InferenceCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output)
+    protected override TokenUsage ReadAnswerUsage(ReadOnlySpan<byte> upstreamBody)
     {
-        output.Write(upstreamBody);
         try
         {
             using var document = JsonDocument.Parse(upstreamBody.ToArray());
@@ -58,8 +46,6 @@ internal sealed class AnthropicPassthroughClient : ProviderClient
             return default;
         }
     }
-
-    public override IStreamTranslator CreateStreamTranslator(InferenceCall call) => new PassthroughStream(AnthropicPassthroughEvents.Instance);
 
     /// <summary>Anthropic usage: input excludes cache reads and writes; TokenUsage's prompt count includes them.</summary>
     internal static TokenUsage ReadUsage(JsonElement usage, TokenUsage known)

@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Text.Json;
 using Tollgate.Configuration;
 using Tollgate.Pipeline;
-using Tollgate.Streaming;
 
 namespace Tollgate.Providers.OpenAICompatible;
 
@@ -11,30 +9,16 @@ namespace Tollgate.Providers.OpenAICompatible;
 /// rewritten) and the answer, JSON or event stream, comes back byte for byte, so hosted tools, reasoning items and
 /// OpenAI-kept conversations (<c>previous_response_id</c>) work. Usage is read on the way for governance.
 /// </summary>
-internal sealed class OpenAIResponsesPassthroughClient : ProviderClient
+internal sealed class OpenAIResponsesPassthroughClient() : PassthroughClient(ResponsesPassthroughEvents.Instance)
 {
     public static readonly OpenAIResponsesPassthroughClient Instance = new();
-
-    public override GatewayError? WriteBody(InferenceCall call, IBufferWriter<byte> output)
-    {
-        BodyRewriter.Rewrite(call.OriginalBody.Span, new BodyRewrite { Model = call.Model }, output);
-        return null;
-    }
 
     public override Uri BuildUri(InferenceCall call, ProviderKeyConfig? key) => new($"{call.Provider.Config.BaseUrl}/responses");
 
     public override void ApplyAuth(HttpRequestMessage request, ProviderRuntime provider, string? secret) =>
         OpenAICompatibleClient.Instance.ApplyAuth(request, provider, secret);
 
-    public override bool TransformsResponse(InferenceCall call) => true;
-
-    public override TokenUsage WriteResponse(InferenceCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output)
-    {
-        output.Write(upstreamBody);
-        return ReadUsage(upstreamBody, fromCompletedEvent: false);
-    }
-
-    public override IStreamTranslator CreateStreamTranslator(InferenceCall call) => new PassthroughStream(ResponsesPassthroughEvents.Instance);
+    protected override TokenUsage ReadAnswerUsage(ReadOnlySpan<byte> answer) => ReadUsage(answer, fromCompletedEvent: false);
 
     /// <summary>Responses usage: <c>input_tokens</c> (cached included), <c>output_tokens</c>, cached in the details.</summary>
     internal static TokenUsage ReadUsage(ReadOnlySpan<byte> json, bool fromCompletedEvent)
