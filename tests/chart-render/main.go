@@ -4,7 +4,7 @@
 //
 // It uses what helm itself is built on: Go's text/template, the same sprig function library (v3) and the same YAML
 // conversion (ghodss/yaml, the library sigs.k8s.io/yaml was forked from), with helm's own additions re-implemented:
-// include, tpl, required, toYaml, fromYaml, toToml-less, lookup (always empty, as in `helm template`), value
+// include, tpl, required, toYaml, fromYaml, lookup (always empty, as in `helm template`), value
 // coalescing (later files win, null deletes a default), .Release, .Chart, .Capabilities and .Template. Not
 // implemented: subcharts, .Files, --set, hooks ordering, the kind-ordered output (files are printed in name order) and
 // schema validation (the tests validate the merged values, written with -values-out, against values.schema.json).

@@ -1,3 +1,5 @@
+using System.Net.Security;
+
 namespace Tollgate.Api;
 
 /// <summary>
@@ -19,8 +21,9 @@ public static class HealthCheckCommand
         using var handler = new SocketsHttpHandler
         {
             UseProxy = false,
-            // A probe of our own listener over loopback: the certificate is issued for the public name, not 127.0.0.1.
-            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+            // A probe of our own listener over loopback, whose certificate is issued for the public name, not 127.0.0.1:
+            // any certificate will do there, and only there.
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, errors) => errors == SslPolicyErrors.None || uri.IsLoopback },
         };
         using var client = new HttpClient(handler) { Timeout = Timeout };
         try
