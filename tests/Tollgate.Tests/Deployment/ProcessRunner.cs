@@ -11,7 +11,7 @@ internal sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
 internal static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string>? environment = null,
-        string? workingDirectory = null, TimeSpan? timeout = null)
+        string? workingDirectory = null, TimeSpan? timeout = null, bool clearEnvironment = false)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -23,6 +23,11 @@ internal static class ProcessRunner
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        if (clearEnvironment)
+        {
+            start.Environment.Clear();
         }
 
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
