@@ -20,12 +20,40 @@ internal static partial class Yaml
 
     private static JsonNode? ToJson(YamlNode node) => node switch
     {
-        YamlMappingNode map => new JsonObject(map.Children.Select(kv =>
-            KeyValuePair.Create(((YamlScalarNode)kv.Key).Value!, ToJson(kv.Value)))),
+        YamlMappingNode map => Mapping(map),
         YamlSequenceNode list => new JsonArray([.. list.Children.Select(ToJson)]),
         YamlScalarNode scalar => Scalar(scalar),
         _ => throw new NotSupportedException(node.NodeType.ToString()),
     };
+
+    private static JsonObject Mapping(YamlMappingNode map)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in map.Children)
+        {
+            var name = ((YamlScalarNode)key).Value!;
+            if (name == "<<")
+            {
+                continue;
+            }
+
+            result[name] = ToJson(value);
+        }
+
+        // Merge keys (<<: *anchor, as compose files use them): the anchor's entries, unless the mapping sets them itself.
+        if (map.Children.TryGetValue(new YamlScalarNode("<<"), out var merged) && ToJson(merged) is JsonObject defaults)
+        {
+            foreach (var (name, value) in defaults)
+            {
+                if (!result.ContainsKey(name))
+                {
+                    result[name] = value?.DeepClone();
+                }
+            }
+        }
+
+        return result;
+    }
 
     private static JsonValue? Scalar(YamlScalarNode scalar)
     {
