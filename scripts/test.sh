@@ -132,6 +132,8 @@ for lib in github.com/Masterminds/sprig:golang-github-masterminds-sprig-dev gith
 done
 ensure_pkg yamllint yamllint
 ensure_pkg unshare util-linux
+# nginx -t checks deploy/nginx.conf.
+[[ -x /usr/sbin/nginx ]] || apt_install "the nginx.conf check" nginx
 DEPLOY_LINT_DIR="$ROOT/tests/deploy-lint"
 stamp="$DEPLOY_LINT_DIR/node_modules/.package-lock.json"
 if [[ ! -f "$stamp" || "$DEPLOY_LINT_DIR/package-lock.json" -nt "$stamp" ]]; then

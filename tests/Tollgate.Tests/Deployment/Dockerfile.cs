@@ -75,6 +75,15 @@ internal sealed partial class Dockerfile
         return file;
     }
 
+    /// <summary>The instructions of the stage named <paramref name="stage"/> (<c>FROM ... AS stage</c>), FROM excluded.</summary>
+    public static List<(string Instruction, string Arguments)> Stage(string path, string stage)
+    {
+        var all = Instructions(File.ReadAllText(path)).ToList();
+        var start = all.FindIndex(i => i.Instruction == "FROM" && i.Arguments.EndsWith(" AS " + stage, StringComparison.OrdinalIgnoreCase));
+        Assert.True(start >= 0, $"no stage {stage}");
+        return [.. all.Skip(start + 1).TakeWhile(i => i.Instruction != "FROM")];
+    }
+
     private static IEnumerable<(string Instruction, string Arguments)> Instructions(string text)
     {
         var logical = string.Empty;
