@@ -58,16 +58,32 @@ public sealed class PublishedImageTests : IAsyncLifetime
         await RunAsync("chown", $"{uid}:{uid}", data, tmp);
 
         var port = FreePort();
-        var environment = new Dictionary<string, string>(image.Environment, StringComparer.Ordinal)
+        // Only what a container has: the base image's ENV (what mcr.microsoft.com/dotnet/aspnet sets), ours over it, PATH
+        // and HOME, and what `docker run -e` would add.
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            // Only what a container has: the image's ENV, its PATH and HOME, and what `docker run -e` would add.
+            ["ASPNETCORE_HTTP_PORTS"] = "8080",
+            ["DOTNET_RUNNING_IN_CONTAINER"] = "true",
+            ["APP_UID"] = "1654",
+        };
+        foreach (var (name, value) in image.Environment)
+        {
+            environment[name] = value;
+        }
+
+        foreach (var (name, value) in new Dictionary<string, string>
+        {
             ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             ["HOME"] = home,
             ["ASPNETCORE_URLS"] = image.Environment["ASPNETCORE_URLS"].Replace(":8080", ":" + port, StringComparison.Ordinal),
             ["TOLLGATE_DATA"] = data,
             ["TOLLGATE_CONFIG"] = config,
             ["TMPDIR"] = tmp,
-        };
+        })
+        {
+            environment[name] = value;
+        }
+
         string[] Mapped(string[] command) => [.. command.Select(a => a.StartsWith("/app/", StringComparison.Ordinal) ? Path.Combine(app, a[5..]) : a)];
         var writable = new[] { data, tmp };
 
@@ -121,7 +137,10 @@ public sealed class PublishedImageTests : IAsyncLifetime
         Assert.DoesNotContain("Read-only file system", log);
         Assert.DoesNotContain("\"LogLevel\":\"Error\"", log);
         Assert.DoesNotContain("\"LogLevel\":\"Critical\"", log);
-        Assert.DoesNotContain("Overriding HTTP_PORTS", log);
+        // Bound to ASPNETCORE_URLS alone, not also to the base image's ASPNETCORE_HTTP_PORTS.
+        var listening = lines.Where(l => l.Contains("Now listening on", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(listening);
+        Assert.All(listening, l => Assert.Contains($":{port}", l));
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(60), $"took {started.Elapsed}");
     }
 
