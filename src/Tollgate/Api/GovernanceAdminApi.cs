@@ -280,14 +280,10 @@ internal static class GovernanceAdminApi
     /// <summary>Parses the body as a JSON object; the URL's id wins over (and must agree with) the body's.</summary>
     private static async Task WithBodyAsync(HttpContext context, string? id, Func<JsonObjectReader, Task> action)
     {
-        JsonDocument document;
-        try
+        var (document, bodyError) = await AdminBody.ReadAsync(context).ConfigureAwait(false);
+        if (document is null)
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (JsonException)
-        {
-            await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("The request body is not valid JSON.")).ConfigureAwait(false);
+            await ErrorResponses.WriteAsync(context, bodyError!).ConfigureAwait(false);
             return;
         }
 
@@ -298,7 +294,7 @@ internal static class GovernanceAdminApi
                 var root = document.RootElement;
                 if (id is not null && root.ValueKind == JsonValueKind.Object)
                 {
-                    if (root.TryGetProperty("id", out var bodyId) && bodyId.GetString() != id)
+                    if (root.TryGetProperty("id", out var bodyId) && (bodyId.ValueKind != JsonValueKind.String || bodyId.GetString() != id))
                     {
                         throw new ConfigException("$.id", $"does not match the id in the URL ('{id}')");
                     }

@@ -56,14 +56,10 @@ internal static class ProvidersAdminApi
                 return;
             }
 
-            JsonDocument document;
-            try
+            var (document, bodyError) = await AdminBody.ReadAsync(context).ConfigureAwait(false);
+            if (document is null)
             {
-                document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (JsonException)
-            {
-                await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("The request body is not valid JSON.")).ConfigureAwait(false);
+                await ErrorResponses.WriteAsync(context, bodyError!).ConfigureAwait(false);
                 return;
             }
 
