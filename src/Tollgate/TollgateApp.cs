@@ -67,6 +67,7 @@ public static class TollgateApp
         services.AddHostedService(sp => sp.GetRequiredService<Governance.Usage.UsageWriter>());
         services.AddRequestLogs(options);
         services.AddSingleton<Governance.GovernanceService>();
+        services.AddSingleton<Pipeline.GovernanceStage>();
         services.AddSingleton<Governance.GovernanceRebuilder>();
         services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AdminAuth>();

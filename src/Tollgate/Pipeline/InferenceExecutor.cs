@@ -30,7 +30,7 @@ internal sealed class InferenceExecutor(
     RouteHealthRegistry routes,
     Storage.IGatewayStore store,
     GatewayConfigMonitor config,
-    Governance.GovernanceService governance,
+    GovernanceStage governance,
     RequestTelemetry telemetry,
     TimeProvider time,
     ILogger<InferenceExecutor> logger)
@@ -285,7 +285,7 @@ internal sealed class InferenceExecutor(
         }
 
         var admitSpan = GatewayTracing.StartStage(GatewayTracing.AdmitStage);
-        call.Error = governance.Admit(call, request.VirtualKey, out var ticket);
+        (call.Error, var ticket) = await governance.AdmitAsync(call, request.VirtualKey).ConfigureAwait(false);
         GatewayTracing.EndStage(admitSpan, call.Error);
         if (call.Error is not null)
         {
@@ -442,7 +442,7 @@ internal sealed class InferenceExecutor(
 
             var keyIndex = KeySelector.IndexOf(provider, key);
             var keyBit = KeySelector.Bit(keyIndex);
-            var limitError = governance.TakeModelLimits(call, key, out var keyScoped);
+            var (limitError, keyScoped) = await governance.TakeModelLimitsAsync(call, key).ConfigureAwait(false);
             if (limitError is not null)
             {
                 lastError = limitError;
