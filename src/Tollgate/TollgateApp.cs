@@ -39,12 +39,7 @@ public static class TollgateApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            // The inference pipeline enforces client.max_request_body_size_mb itself, with an OpenAI-shaped 413.
-            kestrel.Limits.MaxRequestBodySize = null;
-        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
         builder.AddGatewayObservability();
@@ -92,6 +87,7 @@ public static class TollgateApp
 
         var app = builder.Build();
         app.Services.GetRequiredService<GatewayConfigMonitor>().Initialize();
+        KestrelLimits.ApplyConfigured(app.Services);
         app.Services.GetRequiredService<ProviderRegistry>();
         app.Services.GetRequiredService<AdminAuth>();
         app.Services.GetRequiredService<UserService>().EnsureBootstrapAdmin();

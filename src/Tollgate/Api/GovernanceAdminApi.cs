@@ -208,7 +208,7 @@ internal static class GovernanceAdminApi
                     }
                     catch (JsonException)
                     {
-                        await ErrorResponses.WriteAsync(context, AdminJsonBody.NotJson).ConfigureAwait(false);
+                        await ErrorResponses.WriteAsync(context, AdminBody.NotJson).ConfigureAwait(false);
                         return;
                     }
                 }
@@ -280,7 +280,7 @@ internal static class GovernanceAdminApi
     /// <summary>Parses the body as a JSON object; the URL's id wins over (and must agree with) the body's.</summary>
     private static async Task WithBodyAsync(HttpContext context, string? id, Func<JsonObjectReader, Task> action)
     {
-        if (await AdminJsonBody.ReadAsync(context).ConfigureAwait(false) is not { } document)
+        if (await AdminBody.ReadOrAnswerAsync(context).ConfigureAwait(false) is not { } document)
         {
             return;
         }

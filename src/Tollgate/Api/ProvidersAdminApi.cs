@@ -56,7 +56,7 @@ internal static class ProvidersAdminApi
                 return;
             }
 
-            if (await AdminJsonBody.ReadAsync(context).ConfigureAwait(false) is not { } document)
+            if (await AdminBody.ReadOrAnswerAsync(context).ConfigureAwait(false) is not { } document)
             {
                 return;
             }

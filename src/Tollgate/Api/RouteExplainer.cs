@@ -17,7 +17,7 @@ internal static class RouteExplainer
     public static async Task ExplainAsync(HttpContext context, GatewayConfigMonitor config, ModelRouter router, GovernanceRegistry governance,
         GovernanceService prices, TimeProvider time)
     {
-        if (await AdminJsonBody.ReadAsync(context).ConfigureAwait(false) is not { } document)
+        if (await AdminBody.ReadOrAnswerAsync(context).ConfigureAwait(false) is not { } document)
         {
             return;
         }

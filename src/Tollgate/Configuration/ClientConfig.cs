@@ -38,4 +38,7 @@ public sealed record ClientConfig
 
     /// <summary>Entries the log writer may hold before it drops new ones; read once at start.</summary>
     public int LogQueueCapacity { get; init; } = DefaultLogQueueCapacity;
+
+    /// <summary>Kestrel's limits on client connections; read at start only.</summary>
+    public ConnectionLimits Connections { get; init; } = new();
 }

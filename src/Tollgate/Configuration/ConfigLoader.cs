@@ -171,9 +171,24 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             DisableContentLogging = reader.Bool("disable_content_logging") ?? false,
             LogContent = LogContentModes.Read(reader, "log_content") ?? LogContentMode.Off,
             LogQueueCapacity = reader.Int("log_queue_capacity", 1, 10_000_000) ?? ClientConfig.DefaultLogQueueCapacity,
+            Connections = ReadConnectionLimits(reader),
         };
         reader.Finish(BifrostFields.Client, warnings);
         return config;
+    }
+
+    private static ConnectionLimits ReadConnectionLimits(JsonObjectReader reader)
+    {
+        var defaults = new ConnectionLimits();
+        return new ConnectionLimits
+        {
+            KeepAliveTimeoutSeconds = reader.Int("keep_alive_timeout_seconds", 1, 3600) ?? defaults.KeepAliveTimeoutSeconds,
+            RequestHeadersTimeoutSeconds = reader.Int("request_headers_timeout_seconds", 1, 600) ?? defaults.RequestHeadersTimeoutSeconds,
+            MinRequestBodyBytesPerSecond = reader.Int("min_request_body_bytes_per_second", 0, 1_000_000_000) ?? defaults.MinRequestBodyBytesPerSecond,
+            MinResponseBytesPerSecond = reader.Int("min_response_bytes_per_second", 0, 1_000_000_000) ?? defaults.MinResponseBytesPerSecond,
+            MaxConnections = reader.Int("max_connections", 0, 10_000_000) ?? defaults.MaxConnections,
+            MaxRequestHeadersKb = reader.Int("max_request_headers_kb", 1, 1024) ?? defaults.MaxRequestHeadersKb,
+        };
     }
 
     private FrozenDictionary<string, ProviderConfig> ReadProviders(JsonObjectReader? reader, List<string> warnings)

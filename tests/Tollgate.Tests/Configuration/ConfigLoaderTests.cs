@@ -78,6 +78,8 @@ public sealed class ConfigLoaderTests
     [InlineData("""{ "providers": { "openai": { "base_url": "not a url", "keys": [{ "value": "k" }] } } }""", "$.providers.openai.base_url", "not an absolute")]
     [InlineData("""{ "client": { "max_request_body_size_mb": 0 } }""", "$.client.max_request_body_size_mb", "between")]
     [InlineData("""{ "provders": {} }""", "$.provders", "unknown field")]
+    [InlineData("""{ "client": { "max_connections": -1 } }""", "$.client.max_connections", "between")]
+    [InlineData("""{ "client": { "request_headers_timeout_seconds": 0 } }""", "$.client.request_headers_timeout_seconds", "between")]
     [InlineData("""{ "providers": { "azure": { "keys": [{ "value": "k" }] } } }""", "$.providers.azure.keys[0].azure_key_config", "is required")]
     [InlineData("""{ "providers": { "openai": { "keys": [{ "value": "k", "databricks_key_config": { "client_id": "a", "client_secret": "b" } }] } } }""", "$.providers.openai.keys[0].databricks_key_config", "only applies")]
     public void Load_BadField_FailsWithItsJsonPath(string json, string expectedPath, string expectedReason)

@@ -34,6 +34,11 @@ public static class ResponseOracle
             return AsksForStream(request) ? null : $"status {status}: an event stream although the body has no \"stream\": true";
         }
 
+        if (status == 204)
+        {
+            return body.Length == 0 ? null : "status 204 with a body";
+        }
+
         if (body.Length == 0)
         {
             return $"status {status} with an empty body";
