@@ -1,5 +1,6 @@
 using Tollgate.Api;
 using Tollgate.Api.Auth;
+using Tollgate.Cluster;
 using Tollgate.Configuration;
 using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
@@ -74,6 +75,7 @@ public static class TollgateApp
         services.AddSingleton<Governance.GovernanceService>();
         services.AddSingleton<Pipeline.GovernanceStage>();
         services.AddSingleton<Governance.GovernanceRebuilder>();
+        services.AddSingleton<Governance.BudgetSpend>();
         services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AdminAuth>();
         services.AddSingleton(new PasswordHasher());
@@ -86,13 +88,18 @@ public static class TollgateApp
             document.Info = new() { Title = "Tollgate", Version = "v1", Description = "LLM gateway: inference (OpenAI-compatible) and admin API." };
             return Task.CompletedTask;
         }));
+        services.AddCluster(options, configuration);
         configureServices?.Invoke(services);
 
         var app = builder.Build();
         app.Services.GetRequiredService<GatewayConfigMonitor>().Initialize();
         app.Services.GetRequiredService<ProviderRegistry>();
-        app.Services.GetRequiredService<AdminAuth>();
-        app.Services.GetRequiredService<UserService>().EnsureBootstrapAdmin();
+        using (Cluster.ClusterServiceCollectionExtensions.BootstrapLock(app.Services))
+        {
+            app.Services.GetRequiredService<AdminAuth>();
+            app.Services.GetRequiredService<UserService>().EnsureBootstrapAdmin();
+        }
+
         app.Services.GetRequiredService<Governance.GovernanceRebuilder>().RestoreBudgets();
         var logWriter = app.Services.GetRequiredService<RequestLogWriter>();
         app.Services.GetRequiredService<Observability.Metrics.GatewayMetrics>().ObserveLogQueue(() => logWriter.QueueDepth, () => logWriter.Dropped);
@@ -100,6 +107,7 @@ public static class TollgateApp
         app.UseGatewayObservability();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<AdminAuthMiddleware>();
+        app.UseCluster();
         app.MapOpenApi("/api/openapi.json");
         app.MapHealthApi();
         app.MapInferenceApi();
