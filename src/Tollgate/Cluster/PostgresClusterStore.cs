@@ -75,7 +75,7 @@ internal sealed class PostgresClusterStore
             command.ExecuteNonQuery();
         }
 
-        return new BootstrapLock(connection);
+        return new BootstrapLock(connection, BootstrapLockKey);
     }
 
     public async Task HeartbeatAsync(ClusterInstance instance, string configHash, DateTimeOffset startedAt, CancellationToken cancellationToken)
@@ -165,11 +165,17 @@ internal sealed class PostgresClusterStore
         return versions;
     }
 
-    private sealed class BootstrapLock(NpgsqlConnection connection) : IDisposable
+    private sealed class BootstrapLock(NpgsqlConnection connection, long key) : IDisposable
     {
         public void Dispose()
         {
-            // Closing the session releases its advisory locks.
+            // Explicitly: a pooled connection keeps its session (and its advisory locks) when returned to the pool.
+            using (var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection))
+            {
+                command.Parameters.AddWithValue("key", key);
+                command.ExecuteNonQuery();
+            }
+
             connection.Dispose();
         }
     }

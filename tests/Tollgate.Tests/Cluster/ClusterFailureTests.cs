@@ -12,6 +12,7 @@ namespace Tollgate.Tests.Cluster;
 /// A cluster losing parts: Redis killed in each failure mode and restarted empty, an instance killed with SIGKILL under
 /// load, the leader lost, an instance stopped with SIGTERM, and fresh instances racing on the first start.
 /// </summary>
+[Collection(ClusterProcesses.Name)]
 public sealed partial class ClusterFailureTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
     private const string BudgetKey = "sk-tg-failure-budget-0000001";
@@ -46,7 +47,7 @@ public sealed partial class ClusterFailureTests(PostgresDatabase database) : ICl
         {
             var responses = new HttpResponseMessage[calls];
             await Parallel.ForEachAsync(Enumerable.Range(0, calls), new ParallelOptions { MaxDegreeOfParallelism = 10 },
-                async (i, _) => responses[i] = await TestCluster.ChatAsync(cluster.Balancer.Client, BudgetKey));
+                async (i, token) => responses[i] = await TestCluster.ChatAsync(cluster.Balancer.Client, BudgetKey, cancellationToken: token));
             foreach (var response in responses)
             {
                 statuses.Add(response.StatusCode);
@@ -66,7 +67,10 @@ public sealed partial class ClusterFailureTests(PostgresDatabase database) : ICl
         var (_, ready) = await TestCluster.AdminAsync(cluster.Nodes[0].Client, HttpMethod.Get, "/ready");
         var readiness = ready.GetProperty("cluster");
         Assert.Equal("local", readiness.GetProperty("counters").GetString());
-        Assert.Contains("divided by 3", readiness.GetProperty("warning").GetString(), StringComparison.Ordinal);
+        // Three live instances, or two when a heartbeat ran late on this busy machine: each enforces its share.
+        var instances = readiness.GetProperty("instances").GetInt32();
+        Assert.InRange(instances, 2, 3);
+        Assert.Contains($"divided by {instances} live instances", readiness.GetProperty("warning").GetString(), StringComparison.Ordinal);
         var metrics = await cluster.Nodes[0].Client.GetStringAsync("/metrics");
         Assert.Contains("tollgate_cluster_local_counters 1", metrics, StringComparison.Ordinal);
         Assert.Contains(cluster.Nodes.SelectMany(n => n.Lines), l => l.Contains("Redis counters unreachable", StringComparison.Ordinal));
@@ -234,7 +238,7 @@ public sealed partial class ClusterFailureTests(PostgresDatabase database) : ICl
         foreach (var node in cluster.Nodes)
         {
             var (response, _) = await TestCluster.AdminAsync(node.Client, HttpMethod.Get, "/api/cluster", token: token);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{node.Name}: {(int)response.StatusCode}\n" + string.Join('\n', cluster.Nodes.SelectMany(n => n.Lines.Select(l => n.Name + ": " + l))));
         }
     }
 
@@ -244,6 +248,6 @@ public sealed partial class ClusterFailureTests(PostgresDatabase database) : ICl
         return response.IsSuccessStatusCode && view.TryGetProperty("leader", out var leader) ? leader.GetString() : null;
     }
 
-    [GeneratedRegex(@"generated an admin API token \(shown only this once\): (tga-\S+)")]
+    [GeneratedRegex(@"generated an admin API token \(shown only this once\): (tga-[A-Za-z0-9_-]+)")]
     private static partial Regex AdminTokenLine();
 }

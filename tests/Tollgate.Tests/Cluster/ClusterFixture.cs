@@ -11,6 +11,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const string BudgetKey = "sk-tg-cluster-budget-000003";
     public const string TpmKey = "sk-tg-cluster-tpm-0000000004";
     public const string GateKey = "sk-tg-cluster-gate-000000005";
+    public const string WarmKey = "sk-tg-cluster-warm-000000006";
 
     private readonly PostgresDatabase _database = new();
 
@@ -35,16 +36,35 @@ public sealed class ClusterFixture : IAsyncLifetime
                 { "id": "vk-rph", "name": "rph", "value": "{{RphKey}}", "rate_limit_id": "rl-60h" },
                 { "id": "vk-budget", "name": "budget", "value": "{{BudgetKey}}", "budget_id": "b-small" },
                 { "id": "vk-tpm", "name": "tpm", "value": "{{TpmKey}}", "rate_limit_id": "rl-tpm" },
-                { "id": "vk-gate", "name": "gate", "value": "{{GateKey}}", "max_concurrent_requests": 4 }
+                { "id": "vk-gate", "name": "gate", "value": "{{GateKey}}", "max_concurrent_requests": 4 },
+                { "id": "vk-warm", "name": "warm", "value": "{{WarmKey}}" }
               ]
             }
             """);
+
+        // A first request JITs the inference path and opens upstream connections; timing tests must not measure that.
+        foreach (var node in Cluster.Nodes)
+        {
+            using var warm = await TestCluster.ChatAsync(node.Client, WarmKey);
+            if (warm.StatusCode != System.Net.HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"warm-up on {node.Name}: {(int)warm.StatusCode} {await warm.Content.ReadAsStringAsync()}");
+            }
+        }
     }
 
     public async Task DisposeAsync()
     {
-        await Cluster.DisposeAsync();
-        await Emulator.DisposeAsync();
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+
+        if (Emulator is not null)
+        {
+            await Emulator.DisposeAsync();
+        }
+
         await _database.DisposeAsync();
     }
 }

@@ -87,7 +87,8 @@ public sealed class ClusterNode : IAsyncDisposable
         process.BeginErrorReadLine();
         _process = process;
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // Generous: three processes start at once on a small, shared machine, each JIT-compiling and hashing.
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)

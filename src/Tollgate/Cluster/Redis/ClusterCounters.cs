@@ -28,6 +28,10 @@ internal sealed class ClusterCounters : IBatchCounters
     private readonly ClusterMetrics _metrics;
     private readonly ILogger<ClusterCounters> _logger;
     private readonly ConcurrentQueue<(IReadOnlyList<CounterOp> Ops, DateTimeOffset Now)> _pending = new();
+
+    // Budget reservations this instance holds in Redis, by budget key: when Redis is lost they are still going to be
+    // spent, so the local share of a budget starts with them (see SeedBudgetAsync).
+    private readonly ConcurrentDictionary<string, long> _outstanding = new(StringComparer.Ordinal);
     private int _down;
 
     public ClusterCounters(RedisBatchCounters redis, LocalBatchCounters local, GatewayConfigMonitor config, ClusterMetrics metrics, ILogger<ClusterCounters> logger)
@@ -62,6 +66,11 @@ internal sealed class ClusterCounters : IBatchCounters
                 var result = await _redis.AdmitAsync(ops, now).ConfigureAwait(false);
                 _metrics.RedisCalls.WithLabels("admit").Inc();
                 MarkUp();
+                if (result.Allowed)
+                {
+                    Track(ops, CounterOpKind.Reserve, +1);
+                }
+
                 return result;
             }
             catch (Exception ex) when (IsRedisFailure(ex))
@@ -92,6 +101,7 @@ internal sealed class ClusterCounters : IBatchCounters
             return;
         }
 
+        Track(ops, CounterOpKind.Settle, -1);
         if (_redis.IsConnected)
         {
             try
@@ -113,7 +123,9 @@ internal sealed class ClusterCounters : IBatchCounters
     {
         if (local)
         {
-            _local.Seed(key, windowStartMs, spentNano);
+            // This instance's share of the spend so far, plus what it reserved in Redis before losing it: those calls
+            // are still running and will spend.
+            _local.Seed(key, windowStartMs, spentNano, _outstanding.GetValueOrDefault(key));
             return;
         }
 
@@ -125,7 +137,12 @@ internal sealed class ClusterCounters : IBatchCounters
         catch (Exception ex) when (IsRedisFailure(ex))
         {
             MarkDown(ex);
-            throw new CountersUnavailableException("The gateway's shared budget counters (Redis) are unreachable.", ex);
+            if (_config.Current.Cluster.RedisFailureMode == RedisFailureMode.FailClosed)
+            {
+                throw new CountersUnavailableException("The gateway's shared rate-limit and budget counters (Redis) are unreachable; try again shortly.", ex);
+            }
+
+            // Local mode: the retried admission goes to the local counters, which ask for their own seed.
         }
     }
 
@@ -157,6 +174,18 @@ internal sealed class ClusterCounters : IBatchCounters
     }
 
     public Task LeaveAsync() => _redis.IsConnected ? _redis.LeaveAsync() : Task.CompletedTask;
+
+    private void Track(IReadOnlyList<CounterOp> ops, CounterOpKind kind, int sign)
+    {
+        foreach (var op in ops)
+        {
+            if (op.Kind == kind)
+            {
+                var amount = kind == CounterOpKind.Reserve ? op.C : op.A;
+                _outstanding.AddOrUpdate(op.Key, static (_, add) => Math.Max(0, add), static (_, old, add) => Math.Max(0, old + add), sign * amount);
+            }
+        }
+    }
 
     private void Defer(IReadOnlyList<CounterOp> ops, DateTimeOffset now)
     {

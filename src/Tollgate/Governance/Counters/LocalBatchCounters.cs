@@ -146,12 +146,15 @@ internal sealed class LocalBatchCounters(Func<int> liveInstances)
         }
     }
 
-    /// <summary>Starts a budget's local share from the store: this instance's share of the spend so far.</summary>
-    public void Seed(string key, long windowStartMs, long spentNano)
+    /// <summary>
+    /// Starts a budget's local share from the store: this instance's share of the spend so far, plus
+    /// <paramref name="ownOutstandingNano"/> (what this instance's calls still running reserved before the outage).
+    /// </summary>
+    public void Seed(string key, long windowStartMs, long spentNano, long ownOutstandingNano = 0)
     {
         lock (_lock)
         {
-            _budgets.TryAdd(key, new Budget(windowStartMs, spentNano / Divisor, 0));
+            _budgets.TryAdd(key, new Budget(windowStartMs, (spentNano / Divisor) + ownOutstandingNano, 0));
         }
     }
 

@@ -15,7 +15,7 @@ namespace Tollgate.Governance.Counters;
 /// A budget the counters have no state for (fresh Redis, flushed, replaced) is seeded from the durable store's spend
 /// for its window first, so losing Redis never resets a budget.
 /// </summary>
-internal sealed class SharedGovernance(IBatchCounters counters, BudgetSpend spend)
+internal sealed class SharedGovernance(IBatchCounters counters, BudgetSpend spend, Usage.UsageWriter usage)
 {
     private const long TokenTake = 1;
 
@@ -160,6 +160,8 @@ internal sealed class SharedGovernance(IBatchCounters counters, BudgetSpend spen
                 return result;
             }
 
+            // This instance's settled spend first, so the seed does not miss what waits in its usage queue.
+            await usage.FlushAsync().ConfigureAwait(false);
             var op = ops[result.MissingBudget];
             var spent = spend.SpentSince(op.Key[2..], DateTimeOffset.FromUnixTimeMilliseconds(op.B));
             await counters.SeedBudgetAsync(op.Key, op.B, op.D, spent, result.Local).ConfigureAwait(false);
