@@ -57,9 +57,9 @@ internal static class AnthropicApi
                     }
                 }
             }
-            catch (JsonException)
+            catch (Exception ex) when (MalformedInput.Is(ex))
             {
-                await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("The request body is not valid JSON.")).ConfigureAwait(false);
+                await ErrorResponses.WriteAsync(context, MalformedInput.Error(ex)).ConfigureAwait(false);
                 return;
             }
 
