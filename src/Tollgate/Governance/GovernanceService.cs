@@ -105,15 +105,12 @@ internal sealed class GovernanceService
     {
         var snapshot = _registry.Current;
         var price = _prices.TryGet(call.ProviderName, call.ProviderType, call.Model, out var found) ? found : null;
-        if (!IsAllowed(key, call.ProviderName, call.Model))
+        if (NotAllowed(key, call) is { } forbidden)
         {
-            return Denied(new GovernanceDenial(GovernanceDenialKind.Forbidden,
-                $"Virtual key '{key.Name}' may not use model '{call.ProviderName}/{call.Model}'.", "model_not_allowed", "model"));
+            return Denied(forbidden);
         }
 
-        var team = key.TeamId is not null && snapshot.Teams.TryGetValue(key.TeamId, out var t) ? t : null;
-        var customerId = key.CustomerId ?? team?.CustomerId;
-        var customer = customerId is not null && snapshot.Customers.TryGetValue(customerId, out var c) ? c : null;
+        var (team, customer) = Owners(snapshot, key);
         var now = _time.GetUtcNow();
         SharedAdmission admission;
         try
@@ -178,6 +175,19 @@ internal sealed class GovernanceService
         Admission Denied(GovernanceDenial denial) => new(denial, GovernanceTicket.None, price, 0, null, null);
     }
 
+    private static GovernanceDenial? NotAllowed(VirtualKey key, in MeteredCall call) => IsAllowed(key, call.ProviderName, call.Model)
+        ? null
+        : new GovernanceDenial(GovernanceDenialKind.Forbidden,
+            $"Virtual key '{key.Name}' may not use model '{call.ProviderName}/{call.Model}'.", "model_not_allowed", "model");
+
+    /// <summary>The key's team and customer (the key's own customer, else its team's), as far as the snapshot has them.</summary>
+    private static (Team? Team, Customer? Customer) Owners(GovernanceSnapshot snapshot, VirtualKey key)
+    {
+        var team = key.TeamId is not null && snapshot.Teams.TryGetValue(key.TeamId, out var t) ? t : null;
+        var customerId = key.CustomerId ?? team?.CustomerId;
+        return (team, customerId is not null && snapshot.Customers.TryGetValue(customerId, out var c) ? c : null);
+    }
+
     private static GovernanceDenial Unavailable(CountersUnavailableException ex) =>
         new(GovernanceDenialKind.Unavailable, ex.Message, "counters_unavailable") { RetryAfterSeconds = 1 };
 
@@ -190,15 +200,12 @@ internal sealed class GovernanceService
             return new Admission(null, GovernanceTicket.None, price, 0, null, null);
         }
 
-        if (!IsAllowed(key, call.ProviderName, call.Model))
+        if (NotAllowed(key, call) is { } forbidden)
         {
-            return Denied(new GovernanceDenial(GovernanceDenialKind.Forbidden,
-                $"Virtual key '{key.Name}' may not use model '{call.ProviderName}/{call.Model}'.", "model_not_allowed", "model"));
+            return Denied(forbidden);
         }
 
-        var team = key.TeamId is not null && snapshot.Teams.TryGetValue(key.TeamId, out var t) ? t : null;
-        var customerId = key.CustomerId ?? team?.CustomerId;
-        var customer = customerId is not null && snapshot.Customers.TryGetValue(customerId, out var c) ? c : null;
+        var (team, customer) = Owners(snapshot, key);
         var now = _time.GetUtcNow();
 
         ConcurrencyGate? gate = null;
