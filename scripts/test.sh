@@ -123,6 +123,33 @@ SQL
 }
 ensure_postgres
 
+# --- Redis and nginx for the cluster tests ----------------------------------------------------------------
+# The cluster tests (tests/Tollgate.Tests/Cluster) need redis-server (counters) and nginx (a round-robin load balancer in
+# front of three gateway processes). A shared Redis on a free loopback port serves the tests that only count (each uses
+# its own key prefix); tests that kill Redis start their own from TOLLGATE_TEST_REDIS_SERVER. Set TOLLGATE_TEST_REDIS to
+# a server of your own to skip starting one.
+ensure_pkg redis-server redis-server
+ensure_pkg nginx nginx-light
+export TOLLGATE_TEST_REDIS_SERVER="$(command -v redis-server)" TOLLGATE_TEST_NGINX="$(command -v nginx)"
+free_port() { # a random high port nothing listens on (bash only: a fresh Debian has no python)
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+if [[ -z "${TOLLGATE_TEST_REDIS:-}" ]]; then
+  REDIS_PORT="$(free_port)"
+  mkdir -p "$WORK/redis"
+  "$TOLLGATE_TEST_REDIS_SERVER" --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --dir "$WORK/redis" \
+    --daemonize yes --pidfile "$WORK/redis/redis.pid" --logfile "$WORK/redis/redis.log" >>"$LOG" 2>&1 ||
+    fail_setup "redis-server did not start"
+  for _ in $(seq 50); do [[ -s "$WORK/redis/redis.pid" ]] && break; sleep 0.1; done
+  trap 'kill "$(cat "$WORK/redis/redis.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
+  export TOLLGATE_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+  echo "test.sh: redis-server on 127.0.0.1:$REDIS_PORT for the cluster tests"
+fi
+
 # --- deployment tests (tests/Tollgate.Tests/Deployment) ----------------------------------------------
 # No helm or container engine here: the chart is rendered by tests/chart-render, built with Debian's Go and the same
 # template libraries helm uses (sprig, ghodss/yaml); yamllint checks deploy/; dockerfile-utils (npm) lints the Dockerfile.

@@ -1,6 +1,7 @@
 using Tollgate.Api;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Dialects;
+using Tollgate.Cluster;
 using Tollgate.Configuration;
 using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
@@ -71,6 +72,7 @@ public static class TollgateApp
         services.AddSingleton<Governance.GovernanceService>();
         services.AddSingleton<Pipeline.GovernanceStage>();
         services.AddSingleton<Governance.GovernanceRebuilder>();
+        services.AddSingleton<Governance.BudgetSpend>();
         services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AdminAuth>();
         services.AddSingleton(new PasswordHasher());
@@ -83,14 +85,19 @@ public static class TollgateApp
             document.Info = new() { Title = "Tollgate", Version = "v1", Description = "LLM gateway: inference (OpenAI-compatible) and admin API." };
             return Task.CompletedTask;
         }));
+        services.AddCluster(options, configuration);
         configureServices?.Invoke(services);
 
         var app = builder.Build();
         app.Services.GetRequiredService<GatewayConfigMonitor>().Initialize();
         KestrelLimits.ApplyConfigured(app.Services);
         app.Services.GetRequiredService<ProviderRegistry>();
-        app.Services.GetRequiredService<AdminAuth>();
-        app.Services.GetRequiredService<UserService>().EnsureBootstrapAdmin();
+        using (ClusterServiceCollectionExtensions.BootstrapLock(app.Services))
+        {
+            app.Services.GetRequiredService<AdminAuth>();
+            app.Services.GetRequiredService<UserService>().EnsureBootstrapAdmin();
+        }
+
         app.Services.GetRequiredService<Governance.GovernanceRebuilder>().RestoreBudgets();
         var logWriter = app.Services.GetRequiredService<RequestLogWriter>();
         app.Services.GetRequiredService<Observability.Metrics.GatewayMetrics>().ObserveLogQueue(() => logWriter.QueueDepth, () => logWriter.Dropped);
@@ -98,6 +105,7 @@ public static class TollgateApp
         app.UseGatewayObservability();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<AdminAuthMiddleware>();
+        app.UseCluster();
         app.MapOpenApi("/api/openapi.json");
         app.MapHealthApi();
         app.MapInferenceApi();

@@ -138,7 +138,7 @@ internal static class GovernanceAdminApi
 
     private static BudgetView View(Budget budget, GovernanceService governance, TimeProvider time)
     {
-        var state = governance.LedgerFor(budget).Snapshot(time.GetUtcNow());
+        var state = governance.BudgetState(budget, time.GetUtcNow());
         return new BudgetView(budget.Id, budget.MaxLimitUsd, budget.ResetDuration, budget.CalendarAligned, budget.SoftLimitRatio, budget.FromConfigFile,
             CostCalculator.FromNanoUsd(state.SpentNano), CostCalculator.FromNanoUsd(state.ReservedNano), CostCalculator.FromNanoUsd(state.RemainingNano),
             state.WindowStart, state.WindowEnd);

@@ -9,8 +9,17 @@ internal static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/health", () => Results.Json(new HealthStatus("ok"), JsonOutput.Context.HealthStatus)).WithTags("Health");
-        endpoints.MapGet("/ready", (GatewayConfigMonitor config, ProviderRegistry registry) =>
-            Results.Json(new ReadyStatus("ready", registry.Providers.Count), JsonOutput.Context.ReadyStatus)).WithTags("Health");
+        endpoints.MapGet("/ready", (ProviderRegistry registry, Cluster.ClusterStatus cluster) =>
+        {
+            // Draining (SIGTERM): 503 at once so the load balancer stops sending; in a cluster, the counters' state too.
+            if (cluster.Draining || cluster.Mode != "single")
+            {
+                return Results.Json(new Cluster.ClusterReadyStatus(cluster.Draining ? "draining" : "ready", registry.Providers.Count, cluster.Readiness()),
+                    Cluster.ClusterJsonContext.Default.ClusterReadyStatus, statusCode: cluster.Draining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+            }
+
+            return Results.Json(new ReadyStatus("ready", registry.Providers.Count), JsonOutput.Context.ReadyStatus);
+        }).WithTags("Health");
         return endpoints;
     }
 }

@@ -20,6 +20,11 @@ public sealed record ClientConfig
 
     /// <summary>Whether metrics carry the virtual key; off, the label is empty (many keys would multiply every series).</summary>
     public bool MetricsVirtualKeyLabel { get; init; } = true;
+    public const int DefaultShutdownGraceSeconds = 30;
+
+    /// <summary>On SIGTERM, how long open streams may run on before the process stops (<c>shutdown_grace_seconds</c>).</summary>
+    public int ShutdownGraceSeconds { get; init; } = DefaultShutdownGraceSeconds;
+
     public const int DefaultLogRetentionDays = 30;
 
     public const int DefaultLogQueueCapacity = 10_000;

@@ -43,6 +43,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             var governance = root.Object("governance") is { } section
                 ? ReadGovernance(section, warnings)
                 : Governance.GovernanceConfig.Empty;
+            var cluster = Cluster.ClusterConfigReader.Read(root.Object("cluster"), warnings);
 
             root.Finish(BifrostFields.Root, warnings);
             return new GatewayConfig
@@ -53,6 +54,8 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 RoutingRules = rules,
                 DefaultFallbacks = fallbacks,
                 Governance = governance,
+                Cluster = cluster,
+                FileHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json)))[..12],
                 Warnings = warnings,
             };
         }
@@ -172,6 +175,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             LogContent = LogContentModes.Read(reader, "log_content") ?? LogContentMode.Off,
             LogQueueCapacity = reader.Int("log_queue_capacity", 1, 10_000_000) ?? ClientConfig.DefaultLogQueueCapacity,
             Connections = ReadConnectionLimits(reader),
+            ShutdownGraceSeconds = reader.Int("shutdown_grace_seconds", 0, 3600) ?? ClientConfig.DefaultShutdownGraceSeconds,
         };
         reader.Finish(BifrostFields.Client, warnings);
         return config;

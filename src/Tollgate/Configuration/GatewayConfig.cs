@@ -24,6 +24,12 @@ public sealed record GatewayConfig
     /// <summary>Default fallbacks per requested model (<c>routing.fallbacks</c>), used when the request names none.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultFallbacks { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>How instances share counters and state in cluster mode (<c>cluster</c>).</summary>
+    public Cluster.ClusterConfig Cluster { get; init; } = Tollgate.Cluster.ClusterConfig.Default;
+
+    /// <summary>First 12 hex digits of the config file's SHA-256 (<c>none</c> without a file): tells instances' configs apart.</summary>
+    public string FileHash { get; init; } = "none";
+
     /// <summary>Bifrost fields the file used that Tollgate does not implement yet, by JSON path; logged at start-up.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

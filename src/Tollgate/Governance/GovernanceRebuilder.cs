@@ -4,7 +4,7 @@ namespace Tollgate.Governance;
 /// Rebuilds each budget's current-window spend from the durable usage records at start-up, so a restart never
 /// resets a budget. Spend is attributed to a budget through every key, team and customer that names it.
 /// </summary>
-internal sealed class GovernanceRebuilder(GovernanceRegistry registry, GovernanceService governance, IGovernanceStore store, Pricing.TokenEstimator estimator, TimeProvider time, ILogger<GovernanceRebuilder> logger)
+internal sealed class GovernanceRebuilder(GovernanceRegistry registry, GovernanceService governance, BudgetSpend spend, Pricing.TokenEstimator estimator, TimeProvider time, ILogger<GovernanceRebuilder> logger)
 {
     public void RestoreBudgets()
     {
@@ -20,10 +20,7 @@ internal sealed class GovernanceRebuilder(GovernanceRegistry registry, Governanc
         {
             var definition = snapshot.BudgetDefinitions[budget.Id];
             var (windowStart, _) = definition.Period.WindowAt(now, definition.Anchor);
-            var keys = snapshot.Merged.VirtualKeys.Where(k => k.BudgetId == budget.Id).Select(k => k.Id).ToList();
-            var teams = snapshot.Merged.Teams.Where(t => t.BudgetId == budget.Id).Select(t => t.Id).ToList();
-            var customers = snapshot.Merged.Customers.Where(c => c.BudgetId == budget.Id).Select(c => c.Id).ToList();
-            var spent = store.SpendSince(windowStart, keys, teams, customers);
+            var spent = spend.SpentSince(budget.Id, windowStart);
             governance.LedgerFor(budget).Restore(spent, windowStart);
             if (spent > 0)
             {

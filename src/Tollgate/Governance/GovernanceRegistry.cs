@@ -32,6 +32,9 @@ internal sealed class GovernanceRegistry
     /// <summary>Raised after a new snapshot is published.</summary>
     public event Action<GovernanceSnapshot>? Changed;
 
+    /// <summary>Re-reads the store's entities (another instance of the cluster changed some) and publishes them.</summary>
+    public void Refresh() => Publish(_file);
+
     private void Publish(GovernanceConfig file)
     {
         lock (_gate)

@@ -1,4 +1,5 @@
 using Tollgate.Configuration;
+using Tollgate.Governance.Counters;
 using Tollgate.Governance.Limits;
 using Tollgate.Governance.Model;
 using Tollgate.Governance.Pricing;
@@ -25,6 +26,7 @@ internal sealed class GovernanceService
     private readonly TokenEstimator _estimator;
     private readonly UsageWriter _usage;
     private readonly TimeProvider _time;
+    private readonly SharedGovernance? _shared;
     private volatile PriceCatalog _prices;
 
     public GovernanceService(
@@ -33,8 +35,10 @@ internal sealed class GovernanceService
         GatewayConfigMonitor config,
         TokenEstimator estimator,
         UsageWriter usage,
-        TimeProvider time)
+        TimeProvider time,
+        SharedGovernance? shared = null)
     {
+        _shared = shared;
         _registry = registry;
         _counters = counters;
         _config = config;
@@ -93,7 +97,99 @@ internal sealed class GovernanceService
     }
 
     /// <summary>Admission for a routed call. Unless denied, the ticket must be settled exactly once.</summary>
-    public ValueTask<Admission> AdmitAsync(in MeteredCall call, VirtualKey? key) => ValueTask.FromResult(Admit(call, key));
+    public ValueTask<Admission> AdmitAsync(in MeteredCall call, VirtualKey? key) =>
+        _shared is null || key is null ? ValueTask.FromResult(Admit(call, key)) : AdmitSharedAsync(call, key, _shared);
+
+    /// <summary>Cluster mode: the same checks in the same order, as one batch on the shared counters.</summary>
+    private async ValueTask<Admission> AdmitSharedAsync(MeteredCall call, VirtualKey key, SharedGovernance shared)
+    {
+        var snapshot = _registry.Current;
+        var price = _prices.TryGet(call.ProviderName, call.ProviderType, call.Model, out var found) ? found : null;
+        if (NotAllowed(key, call) is { } forbidden)
+        {
+            return Denied(forbidden);
+        }
+
+        var (team, customer) = Owners(snapshot, key);
+        var now = _time.GetUtcNow();
+        SharedAdmission admission;
+        try
+        {
+            admission = await shared.AdmitAsync(snapshot, key, team, customer, price, call.MaxTokens, () => EstimateInput(call), now).ConfigureAwait(false);
+        }
+        catch (CountersUnavailableException ex)
+        {
+            return Denied(Unavailable(ex));
+        }
+
+        var result = admission.Result;
+        RateLimitDecision? requests = null, tokens = null;
+        for (var i = 0; i < admission.Ops.Count; i++)
+        {
+            var op = admission.Ops[i];
+            if (op.Kind != CounterOpKind.Take || (result.Denied >= 0 && i != result.Denied))
+            {
+                continue;
+            }
+
+            if (op.D == 0)
+            {
+                requests ??= result.Decisions[i];
+            }
+            else
+            {
+                tokens ??= result.Decisions[i];
+            }
+        }
+
+        if (result.Denied >= 0)
+        {
+            var op = admission.Ops[result.Denied];
+            var denial = op.Kind switch
+            {
+                CounterOpKind.GateEnter => new GovernanceDenial(GovernanceDenialKind.RateLimited,
+                    $"Virtual key '{key.Name}' already has {op.A} requests in flight.", "concurrency_limit_exceeded")
+                {
+                    RetryAfterSeconds = 1,
+                },
+                CounterOpKind.Take => RateLimited(admission.Levels[result.Denied]!, result.Decisions[result.Denied], op.D == 0 ? "requests" : "tokens"),
+                _ => BudgetExceeded(new BudgetDenial(op.Key[2..], op.A, result.DeniedUsedNano, op.C, DateTimeOffset.FromUnixTimeMilliseconds(op.D)), now),
+            };
+            return new Admission(denial, GovernanceTicket.None, price, 0, requests, tokens);
+        }
+
+        var ticket = new GovernanceTicket
+        {
+            Key = key,
+            TeamId = team?.Id,
+            CustomerId = customer?.Id,
+            Price = price,
+            ReservedNano = admission.ReservedNano,
+            ReservedAt = now,
+            TokensTaken = admission.Ops.Any(o => o.Kind == CounterOpKind.Take && o.D != 0) ? admission.Estimate ?? 0 : 0,
+            EstimatedInputTokens = admission.Estimate ?? 0,
+            Shared = admission,
+        };
+        return new Admission(null, ticket, price, admission.Estimate ?? 0, requests, tokens);
+
+        Admission Denied(GovernanceDenial denial) => new(denial, GovernanceTicket.None, price, 0, null, null);
+    }
+
+    private static GovernanceDenial? NotAllowed(VirtualKey key, in MeteredCall call) => IsAllowed(key, call.ProviderName, call.Model)
+        ? null
+        : new GovernanceDenial(GovernanceDenialKind.Forbidden,
+            $"Virtual key '{key.Name}' may not use model '{call.ProviderName}/{call.Model}'.", "model_not_allowed", "model");
+
+    /// <summary>The key's team and customer (the key's own customer, else its team's), as far as the snapshot has them.</summary>
+    private static (Team? Team, Customer? Customer) Owners(GovernanceSnapshot snapshot, VirtualKey key)
+    {
+        var team = key.TeamId is not null && snapshot.Teams.TryGetValue(key.TeamId, out var t) ? t : null;
+        var customerId = key.CustomerId ?? team?.CustomerId;
+        return (team, customerId is not null && snapshot.Customers.TryGetValue(customerId, out var c) ? c : null);
+    }
+
+    private static GovernanceDenial Unavailable(CountersUnavailableException ex) =>
+        new(GovernanceDenialKind.Unavailable, ex.Message, "counters_unavailable") { RetryAfterSeconds = 1 };
 
     private Admission Admit(in MeteredCall call, VirtualKey? key)
     {
@@ -104,15 +200,12 @@ internal sealed class GovernanceService
             return new Admission(null, GovernanceTicket.None, price, 0, null, null);
         }
 
-        if (!IsAllowed(key, call.ProviderName, call.Model))
+        if (NotAllowed(key, call) is { } forbidden)
         {
-            return Denied(new GovernanceDenial(GovernanceDenialKind.Forbidden,
-                $"Virtual key '{key.Name}' may not use model '{call.ProviderName}/{call.Model}'.", "model_not_allowed", "model"));
+            return Denied(forbidden);
         }
 
-        var team = key.TeamId is not null && snapshot.Teams.TryGetValue(key.TeamId, out var t) ? t : null;
-        var customerId = key.CustomerId ?? team?.CustomerId;
-        var customer = customerId is not null && snapshot.Customers.TryGetValue(customerId, out var c) ? c : null;
+        var (team, customer) = Owners(snapshot, key);
         var now = _time.GetUtcNow();
 
         ConcurrencyGate? gate = null;
@@ -181,6 +274,14 @@ internal sealed class GovernanceService
     public async ValueTask<Settlement> SettleAsync(GovernanceTicket ticket, SettlementRequest request)
     {
         var settlement = Settle(ticket, request, out var record);
+        if (_shared is not null && (ticket.Shared is not null || request.ModelLimitTakes is { Count: > 0 }))
+        {
+            var usage = settlement.Usage;
+            await _shared.SettleAsync(_registry.Current, (IReadOnlyList<CounterOp>?)ticket.Shared?.Ops ?? [], ticket.Shared?.Result.Local ?? false,
+                usage.TotalTokens, ticket.TokensTaken, settlement.CostNano ?? CostOf(request.Price, usage), request.ModelLimitTakes,
+                usage.PromptTokens, usage.CompletionTokens, _time.GetUtcNow()).ConfigureAwait(false);
+        }
+
         if (record is not null)
         {
             await _usage.EnqueueAsync(record).ConfigureAwait(false);
@@ -188,6 +289,9 @@ internal sealed class GovernanceService
 
         return settlement;
     }
+
+    private static long CostOf(ModelPrice? price, TokenUsage usage) =>
+        price is null ? 0 : CostCalculator.ToNanoUsd(CostCalculator.Cost(price, usage), roundUp: false);
 
     private Settlement Settle(GovernanceTicket ticket, in SettlementRequest request, out UsageRecord? record)
     {
@@ -218,7 +322,7 @@ internal sealed class GovernanceService
         {
             foreach (var take in takes)
             {
-                take.Bucket.Adjust(take.Output ? usage.CompletionTokens : usage.PromptTokens - take.Taken, now);
+                take.Bucket?.Adjust(take.Output ? usage.CompletionTokens : usage.PromptTokens - take.Taken, now);
             }
         }
 
@@ -256,7 +360,93 @@ internal sealed class GovernanceService
     /// provider key could still pass. What was taken is appended to <paramref name="takes"/> (created when null).
     /// </summary>
     public ValueTask<ModelLimitOutcome> TakeModelLimitsAsync(in MeteredCall call, string? providerKey, int estimatedInputTokens, List<ModelLimitTake>? takes) =>
-        ValueTask.FromResult(TakeModelLimits(call, providerKey, estimatedInputTokens, takes));
+        _shared is null || !_registry.Current.ModelLimitsByProvider.ContainsKey(call.ProviderName)
+            ? ValueTask.FromResult(TakeModelLimits(call, providerKey, estimatedInputTokens, takes))
+            : TakeModelLimitsSharedAsync(call, providerKey, estimatedInputTokens, takes, _shared);
+
+    /// <summary>Cluster mode: every matching model limit of the attempt in one batch, all or none (as in memory).</summary>
+    private async ValueTask<ModelLimitOutcome> TakeModelLimitsSharedAsync(
+        MeteredCall call, string? providerKey, int estimatedInputTokens, List<ModelLimitTake>? takes, SharedGovernance shared)
+    {
+        var ops = new List<CounterOp>();
+        var meta = new List<(ModelLimit Limit, string Unit, string Target)>();
+        foreach (var limit in _registry.Current.ModelLimitsByProvider[call.ProviderName])
+        {
+            if (!Glob.Matches(limit.Model, call.Model) || (limit.Key is not null && limit.Key != providerKey))
+            {
+                continue;
+            }
+
+            var scope = limit.Key is null ? $"ml:{limit.Id}:{call.Model}" : $"ml:{limit.Id}:{call.Model}:{limit.Key}";
+            var target = limit.Key is null ? $"{call.ProviderName}/{call.Model}" : $"{call.ProviderName}/{call.Model} with key '{limit.Key}'";
+            Add(limit.QueriesPerSecond, CounterOpKind.Take, ":qps", 1_000, 1, "queries per second");
+            Add(limit.QueriesPerHour, CounterOpKind.Take, ":qph", 3_600_000, 1, "queries per hour");
+            if (call.Operation == MeteredOperation.Embeddings)
+            {
+                Add(limit.EmbeddingInputsPerSecond, CounterOpKind.Take, ":eips", 1_000, CountEmbeddingInputs(call.Body.Span), "embedding inputs per second");
+            }
+
+            if (limit.InputTokensPerMinute is not null && estimatedInputTokens == 0)
+            {
+                estimatedInputTokens = EstimateInput(call);
+            }
+
+            Add(limit.InputTokensPerMinute, CounterOpKind.Take, ":itpm", 60_000, estimatedInputTokens, "input tokens per minute");
+            Add(limit.OutputTokensPerMinute, CounterOpKind.Peek, ":otpm", 60_000, 1, "output tokens per minute");
+
+            void Add(long? max, CounterOpKind kind, string suffix, long windowMs, long amount, string unit)
+            {
+                if (max is { } value)
+                {
+                    ops.Add(new CounterOp(kind, scope + suffix, value, windowMs, amount));
+                    meta.Add((limit, unit, target));
+                }
+            }
+        }
+
+        if (ops.Count == 0)
+        {
+            return new ModelLimitOutcome(null, false, estimatedInputTokens, takes);
+        }
+
+        CounterBatchResult result;
+        try
+        {
+            result = await shared.TakeAsync(ops, _time.GetUtcNow()).ConfigureAwait(false);
+        }
+        catch (CountersUnavailableException ex)
+        {
+            return new ModelLimitOutcome(Unavailable(ex), false, estimatedInputTokens, takes);
+        }
+
+        if (result.Denied >= 0)
+        {
+            var (limit, unit, target) = meta[result.Denied];
+            return new ModelLimitOutcome(ModelLimitDenied(limit, result.Decisions[result.Denied], unit, target), limit.Key is not null, estimatedInputTokens, takes);
+        }
+
+        for (var i = 0; i < ops.Count; i++)
+        {
+            var op = ops[i];
+            if (op.Key.EndsWith(":itpm", StringComparison.Ordinal) || op.Key.EndsWith(":otpm", StringComparison.Ordinal))
+            {
+                var output = op.Kind == CounterOpKind.Peek;
+                (takes ??= []).Add(new ModelLimitTake(null, output, output ? 0 : op.C, op.Key, op.A, op.B, result.Local));
+            }
+        }
+
+        return new ModelLimitOutcome(null, false, estimatedInputTokens, takes);
+    }
+
+    private static GovernanceDenial ModelLimitDenied(ModelLimit limit, RateLimitDecision decision, string unit, string target) =>
+        new(GovernanceDenialKind.RateLimited,
+            decision.ExceedsCapacity
+                ? $"This request needs more than the model limit '{limit.Id}' allows ({decision.Limit} {unit}) for {target}."
+                : $"Model limit '{limit.Id}' reached: {decision.Limit} {unit} for {target}; retry in {decision.RetryAfter.TotalSeconds:0.###} s.",
+            "model_rate_limit_exceeded")
+        {
+            RetryAfterSeconds = decision.ExceedsCapacity ? null : Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds)),
+        };
 
     private ModelLimitOutcome TakeModelLimits(in MeteredCall call, string? providerKey, int estimatedInputTokens, List<ModelLimitTake>? takes)
     {
@@ -354,14 +544,7 @@ internal sealed class GovernanceService
                     return null;
                 }
 
-                return new GovernanceDenial(GovernanceDenialKind.RateLimited,
-                    decision.ExceedsCapacity
-                        ? $"This request needs more than the model limit '{limit.Id}' allows ({decision.Limit} {unit}) for {target}."
-                        : $"Model limit '{limit.Id}' reached: {decision.Limit} {unit} for {target}; retry in {decision.RetryAfter.TotalSeconds:0.###} s.",
-                    "model_rate_limit_exceeded")
-                {
-                    RetryAfterSeconds = decision.ExceedsCapacity ? null : Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds)),
-                };
+                return ModelLimitDenied(limit, decision, unit, target);
             }
         }
 
@@ -569,6 +752,13 @@ internal sealed class GovernanceService
 
     private static Budget? Budget(GovernanceSnapshot snapshot, string? budgetId) =>
         budgetId is not null && snapshot.Budgets.TryGetValue(budgetId, out var budget) ? budget : null;
+
+    /// <summary>
+    /// A budget's state for the admin API and metrics. In cluster mode this instance's ledger sees only its own calls, so
+    /// the state comes from the durable store (spend flushed so far; reservations in flight are not shown).
+    /// </summary>
+    public BudgetSnapshot BudgetState(Budget budget, DateTimeOffset now) =>
+        _shared is null ? LedgerFor(budget).Snapshot(now) : _shared.StoreSnapshot(budget.Id, _registry.Current.BudgetDefinitions[budget.Id], now);
 
     public BudgetLedger LedgerFor(Budget budget) => _counters.GetBudget(budget.Id, _registry.Current.BudgetDefinitions[budget.Id]);
 

@@ -31,4 +31,7 @@ internal sealed class GovernanceTicket
     public int EstimatedInputTokens { get; init; }
 
     public ConcurrencyGate? Gate { get; init; }
+
+    /// <summary>In cluster mode: the admission batch the shared counters applied (settled as one batch).</summary>
+    public Counters.SharedAdmission? Shared { get; init; }
 }

@@ -145,6 +145,10 @@ public sealed class UiTourTests(UiFixture fixture) : IClassFixture<UiFixture>
         // ---- settings: the gateway's summary and, for an admin, the users ----
         await page.TestId("nav-settings").ClickAsync();
         await Expect(page.TestId("settings-version")).Not.ToHaveTextAsync("–");
+        // One instance alone: the cluster panel lists it, leading, with its counters in memory.
+        await Expect(page.TestId("cluster-mode")).ToHaveTextAsync("single");
+        await Expect(page.TestId("cluster-table")).ToContainTextAsync("(this one)");
+        await Expect(page.TestId("cluster-leader")).ToHaveTextAsync("leader");
         await Expect(page.TestId("user-row-admin")).ToContainTextAsync("admin");
         await UiSteps.ScreenshotAsync(page, "settings");
 

@@ -90,6 +90,9 @@ internal sealed class SessionService(IGatewayStore store, TimeProvider time)
         store.DeleteUserSessions(username, exceptId);
     }
 
+    /// <summary>Drops every cached session: another instance changed sessions or users (cluster mode), so re-read them.</summary>
+    public void ForgetAll() => _cache.Clear();
+
     /// <summary>Drops a user's sessions from this instance's cache (after the store already deleted them).</summary>
     public void Forget(string username, string? exceptId = null)
     {

@@ -100,7 +100,7 @@ internal sealed class ScrapeGauges
                 continue;
             }
 
-            var state = _service.LedgerFor(budget).Snapshot(now);
+            var state = _service.BudgetState(budget, now);
             var entity = entities.GetValueOrDefault(budget.Id, string.Empty);
             _budgetRemaining.Set(budget.Id, entity, (double)CostCalculator.FromNanoUsd(state.RemainingNano));
             _budgetLimit.Set(budget.Id, entity, (double)budget.MaxLimitUsd);

@@ -20,9 +20,13 @@ internal sealed class RequestLogRetention : BackgroundService
     private readonly Func<ClientConfig> _client;
     private readonly TimeProvider _time;
     private readonly ILogger<RequestLogRetention> _logger;
+    private readonly Cluster.IClusterLeadership? _leadership;
 
-    public RequestLogRetention(IRequestLogStore store, Func<ClientConfig> client, TimeProvider time, ILogger<RequestLogRetention> logger)
+    /// <param name="leadership">In a cluster only the leader sweeps (the store is shared); null sweeps always.</param>
+    public RequestLogRetention(IRequestLogStore store, Func<ClientConfig> client, TimeProvider time, ILogger<RequestLogRetention> logger,
+        Cluster.IClusterLeadership? leadership = null)
     {
+        _leadership = leadership;
         _store = store;
         _client = client;
         _time = time;
@@ -70,7 +74,10 @@ internal sealed class RequestLogRetention : BackgroundService
         {
             try
             {
-                await SweepAsync(stoppingToken).ConfigureAwait(false);
+                if (_leadership?.IsLeader != false)
+                {
+                    await SweepAsync(stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -34,7 +34,7 @@ internal static class RequestLogServiceCollectionExtensions
         {
             var monitor = sp.GetRequiredService<GatewayConfigMonitor>();
             return new RequestLogRetention(sp.GetRequiredService<IRequestLogStore>(), () => monitor.Current.Client, sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<RequestLogRetention>>());
+                sp.GetRequiredService<ILogger<RequestLogRetention>>(), sp.GetRequiredService<Cluster.IClusterLeadership>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<RequestLogRetention>());
         return services;

@@ -44,6 +44,9 @@ export async function render(ctx) {
   });
   account.querySelector('.row').style.marginTop = '12px';
 
+  const cluster = h('div');
+  loadInto(cluster, () => get('/api/cluster'), c => clusterPanel(c));
+
   const users = h('div');
   if (isAdmin()) {
     const reload = loadInto(users, () => get('/api/users'), list => usersPanel(list, () => reload(false)));
@@ -52,7 +55,32 @@ export async function render(ctx) {
   return h('div', { 'data-testid': 'settings-page' },
     pageHeader({ title: 'Settings', subtitle: 'How this gateway runs, your account and (for admins) who may sign in.' }),
     h('div', { class: 'grid-2' }, summary, account),
+    h('div', { class: 'section' }, cluster),
     isAdmin() ? h('div', { class: 'section' }, users) : null);
+}
+
+// The live instances of the cluster (GET /api/cluster); a single instance shows itself alone.
+function clusterPanel(c) {
+  const counters = { redis: ['shared (Redis)', 'ok'], memory: ['this instance', ''], local: ['per instance: Redis down', 'warn'], unavailable: ['unavailable: Redis down', 'error'] }[c.counters] ?? [c.counters, ''];
+  return panel({
+    title: 'Cluster',
+    testid: 'settings-cluster',
+    flush: true,
+    actions: [badge(c.mode, 'accent', 'cluster-mode'), badge('counters: ' + counters[0], counters[1], 'cluster-counters')],
+    body: table({
+      testid: 'cluster-table',
+      rowTestId: m => `cluster-row-${m.id}`,
+      rows: c.instances,
+      columns: [
+        { label: 'Instance', render: m => h('span', { class: 'mono' }, m.id, m.self ? h('span', { class: 'muted' }, ' (this one)') : null) },
+        { label: 'Address', render: m => h('span', { class: 'mono' }, m.address) },
+        { label: 'Version', render: m => m.version },
+        { label: 'Config', render: m => h('span', { class: 'mono' }, m.config_hash || '–') },
+        { label: 'Last heartbeat', render: m => m.last_heartbeat && !m.last_heartbeat.startsWith('0001') ? fmtTime(m.last_heartbeat) : '–' },
+        { label: 'Role', render: m => m.leader ? badge('leader', 'accent', 'cluster-leader') : '' },
+      ],
+    }),
+  });
 }
 
 function usersPanel(list, reload) {
