@@ -6,6 +6,7 @@ using Tollgate.Observability.RequestLogs;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Routing;
+using Tollgate.Secrets;
 using Tollgate.Storage;
 using Tollgate.Ui;
 
@@ -53,7 +54,7 @@ public static class TollgateApp
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Cluster.IClusterLeadership, Cluster.SingleInstanceLeadership>();
-        services.AddSingleton(SecretResolver.FromEnvironment);
+        services.AddSecrets();
         services.AddSingleton(sp => new ConfigLoader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
         services.AddGatewayStorage(options);
         services.AddSingleton<GatewayConfigMonitor>();
@@ -111,6 +112,7 @@ public static class TollgateApp
         app.MapUsersApi();
         app.MapSettingsApi();
         app.MapLogsAdminApi();
+        app.MapVaultsApi();
         app.MapUi();
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",

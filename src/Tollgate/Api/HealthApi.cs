@@ -9,12 +9,14 @@ internal static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/health", () => Results.Json(new HealthStatus("ok"), JsonOutput.Context.HealthStatus)).WithTags("Health");
-        endpoints.MapGet("/ready", (GatewayConfigMonitor config, ProviderRegistry registry) =>
-            Results.Json(new ReadyStatus("ready", registry.Providers.Count), JsonOutput.Context.ReadyStatus)).WithTags("Health");
+        // A failing vault does not make the gateway unready: it serves the last good values, and says so here.
+        endpoints.MapGet("/ready", (GatewayConfigMonitor config, ProviderRegistry registry, Secrets.VaultRegistry vaults) =>
+            Results.Json(new ReadyStatus("ready", registry.Providers.Count, vaults.Current.Count == 0 ? null : vaults.Status()), JsonOutput.Context.ReadyStatus))
+            .WithTags("Health");
         return endpoints;
     }
 }
 
 internal sealed record HealthStatus(string Status);
 
-internal sealed record ReadyStatus(string Status, int Providers);
+internal sealed record ReadyStatus(string Status, int Providers, IReadOnlyList<Secrets.VaultStoreStatus>? Vaults = null);

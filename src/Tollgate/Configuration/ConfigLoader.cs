@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using Tollgate.Providers;
+using Tollgate.Secrets;
 
 namespace Tollgate.Configuration;
 
@@ -11,6 +12,9 @@ namespace Tollgate.Configuration;
 public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = null)
 {
     private readonly Governance.GovernanceReader _governance = new(secrets, time ?? TimeProvider.System);
+
+    /// <summary>The resolver this loader reads secret fields with; the config monitor resolves stored providers with it too.</summary>
+    public SecretResolver Secrets => secrets;
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -34,6 +38,8 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
         {
             var warnings = new List<string>();
             var root = new JsonObjectReader(document.RootElement, "$");
+            // Vaults first: every secret field below may refer to them.
+            using var vaults = secrets.BeginScope(VaultConfigReader.Read(root.Object("vaults"), secrets, warnings));
             var client = ReadClient(root.Object("client"), warnings);
             var providers = ReadProviders(root.Object("providers"), warnings);
             var pricing = ReadPricing(root.Object("pricing"), warnings);
@@ -54,6 +60,8 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 DefaultFallbacks = fallbacks,
                 Governance = governance,
                 Warnings = warnings,
+                Vaults = vaults.Set,
+                VaultReferences = vaults.References,
             };
         }
     }

@@ -24,6 +24,12 @@ public sealed record GatewayConfig
     /// <summary>Default fallbacks per requested model (<c>routing.fallbacks</c>), used when the request names none.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultFallbacks { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>The stores of the <c>vaults</c> section, with their clients and cached secrets.</summary>
+    public Secrets.VaultSet Vaults { get; init; } = Secrets.VaultSet.Empty;
+
+    /// <summary>Vault secrets this snapshot's values came from, which the refresher reads again (docs/secrets.md).</summary>
+    public IReadOnlyList<Secrets.VaultReference> VaultReferences { get; init; } = [];
+
     /// <summary>Bifrost fields the file used that Tollgate does not implement yet, by JSON path; logged at start-up.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }
