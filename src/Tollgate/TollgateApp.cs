@@ -1,5 +1,6 @@
 using Tollgate.Api;
 using Tollgate.Api.Auth;
+using Tollgate.Audit;
 using Tollgate.Configuration;
 using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
@@ -72,6 +73,7 @@ public static class TollgateApp
         services.AddSingleton<Governance.Usage.UsageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<Governance.Usage.UsageWriter>());
         services.AddRequestLogs(options);
+        services.AddAudit(options);
         services.AddSingleton<Governance.GovernanceService>();
         services.AddSingleton<Governance.GovernanceRebuilder>();
         services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
@@ -99,6 +101,7 @@ public static class TollgateApp
 
         app.UseGatewayObservability();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<AdminAuthMiddleware>();
         app.MapOpenApi("/api/openapi.json");
         app.MapHealthApi();
@@ -113,6 +116,7 @@ public static class TollgateApp
         app.MapSettingsApi();
         app.MapLogsAdminApi();
         app.MapVaultsApi();
+        app.MapAuditApi();
         app.MapUi();
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",

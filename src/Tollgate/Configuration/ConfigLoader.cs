@@ -176,6 +176,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             MetricsVirtualKeyLabel = reader.Bool("metrics_virtual_key_label") ?? true,
             EnableLogging = reader.Bool("enable_logging") ?? true,
             LogRetentionDays = reader.Int("log_retention_days", 0, 36_500) ?? ClientConfig.DefaultLogRetentionDays,
+            AuditRetentionDays = reader.Int("audit_retention_days", 0, 36_500) ?? ClientConfig.DefaultAuditRetentionDays,
             DisableContentLogging = reader.Bool("disable_content_logging") ?? false,
             LogContent = LogContentModes.Read(reader, "log_content") ?? LogContentMode.Off,
             LogQueueCapacity = reader.Int("log_queue_capacity", 1, 10_000_000) ?? ClientConfig.DefaultLogQueueCapacity,

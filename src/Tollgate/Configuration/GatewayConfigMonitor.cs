@@ -36,6 +36,9 @@ public sealed class GatewayConfigMonitor : IDisposable
     /// <summary>Raised after a new snapshot is published.</summary>
     public event Action<GatewayConfig>? Changed;
 
+    /// <summary>Raised after the file was reloaded (path, null) or a reload was rejected (path, reason); the audit log listens.</summary>
+    public event Action<string, string?>? FileReloaded;
+
     /// <summary>Loads the file (throwing <see cref="ConfigException"/> if it is bad) and the store, then starts watching.</summary>
     public void Initialize()
     {
@@ -182,10 +185,12 @@ public sealed class GatewayConfigMonitor : IDisposable
             _fileText = text;
             _logger.LogInformation("Config file {Path} reloaded: {Count} providers", fullPath, config.Providers.Count);
             Publish();
+            FileReloaded?.Invoke(fullPath, null);
         }
         catch (Exception ex) when (ex is ConfigException or IOException)
         {
             _logger.LogError("Config reload rejected, keeping the last good configuration: {Reason}", ex.Message);
+            FileReloaded?.Invoke(fullPath, ex.Message);
         }
     }
 

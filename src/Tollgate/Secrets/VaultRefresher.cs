@@ -35,6 +35,9 @@ internal sealed class VaultRefresher : BackgroundService
         RegisterMetrics(metrics.Registry);
     }
 
+    /// <summary>Raised after secrets of a store rotated (store, paths); the audit log listens.</summary>
+    public event Action<string, IReadOnlyList<string>>? Rotated;
+
     /// <summary>Refreshes every store whose time has come; tests call it after moving a fake clock.</summary>
     public async Task RefreshDueAsync(CancellationToken cancellationToken)
     {
@@ -70,6 +73,7 @@ internal sealed class VaultRefresher : BackgroundService
                 if (outcome.Changed.Count > 0)
                 {
                     SecretsLog.Rotated(_logger, name, outcome.Changed.Count, string.Join(", ", outcome.Changed));
+                    Rotated?.Invoke(name, outcome.Changed);
                     rotated = true;
                 }
             }
