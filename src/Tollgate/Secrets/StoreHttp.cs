@@ -43,6 +43,40 @@ internal static class StoreHttp
     }
 
     /// <summary>
+    /// GET with an OAuth bearer token (Google, Azure): a 401 means the token was revoked or expired early, so it is
+    /// forgotten and the call made once more with a fresh one; a 200 body goes to <paramref name="parse"/>.
+    /// </summary>
+    public static async Task<SecretFetch> GetWithBearerAsync(HttpClient http, CredentialCache<string> tokens,
+        Func<CancellationToken, Task<(string? Value, TimeSpan Lifetime, string? Error)>> issue, string url, string what,
+        Func<string, SecretFetch> parse, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var (token, error) = await tokens.GetAsync(issue, cancellationToken);
+            if (token is null)
+            {
+                return SecretFetch.Fail(error!);
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            var (status, body, sendError) = await SendAsync(http, request, cancellationToken);
+            if (sendError is not null)
+            {
+                return SecretFetch.Fail(sendError);
+            }
+
+            if (status == HttpStatusCode.Unauthorized && attempt == 0)
+            {
+                tokens.Invalidate(token);
+                continue;
+            }
+
+            return status == HttpStatusCode.OK ? parse(body) : SecretFetch.Fail(Describe(status, body, what));
+        }
+    }
+
+    /// <summary>
     /// "HTTP 403: permission denied" from a store's error body, reading the message fields the four stores use. Only
     /// those fields are quoted, capped, so a store that echoes a request cannot leak it through us.
     /// </summary>

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace Tollgate.Secrets.Azure;
@@ -37,45 +35,20 @@ internal sealed class AzureKeyVaultClient : ISecretStoreClient
             return SecretFetch.Fail($"'{path}' is not <secret> or <secret>/<version>");
         }
 
-        for (var attempt = 0; ; attempt++)
-        {
-            var (token, error) = await _token.GetAsync(IssueTokenAsync, cancellationToken);
-            if (token is null)
+        return await StoreHttp.GetWithBearerAsync(_http, _token, IssueTokenAsync,
+            $"{_config.VaultUrl}/secrets/{string.Join('/', parts.Select(Uri.EscapeDataString))}?api-version={ApiVersion}", $"reading secret {path}", body =>
             {
-                return SecretFetch.Fail(error!);
-            }
-
-            using var request = new HttpRequestMessage(HttpMethod.Get,
-                $"{_config.VaultUrl}/secrets/{string.Join('/', parts.Select(Uri.EscapeDataString))}?api-version={ApiVersion}");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            var (status, body, sendError) = await StoreHttp.SendAsync(_http, request, cancellationToken);
-            if (sendError is not null)
-            {
-                return SecretFetch.Fail(sendError);
-            }
-
-            if (status == HttpStatusCode.Unauthorized && attempt == 0)
-            {
-                _token.Invalidate(token);
-                continue;
-            }
-
-            if (status != HttpStatusCode.OK)
-            {
-                return SecretFetch.Fail(StoreHttp.Describe(status, body, $"reading secret {path}"));
-            }
-
-            try
-            {
-                using var document = JsonDocument.Parse(body);
-                var value = document.RootElement.GetProperty("value").GetString();
-                return value is null ? SecretFetch.Fail($"reading secret {path}: no value") : SecretFetch.Ok(SecretDocument.FromText(value));
-            }
-            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
-            {
-                return SecretFetch.Fail($"reading secret {path}: unexpected answer");
-            }
-        }
+                try
+                {
+                    using var document = JsonDocument.Parse(body);
+                    var value = document.RootElement.GetProperty("value").GetString();
+                    return value is null ? SecretFetch.Fail($"reading secret {path}: no value") : SecretFetch.Ok(SecretDocument.FromText(value));
+                }
+                catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+                {
+                    return SecretFetch.Fail($"reading secret {path}: unexpected answer");
+                }
+            }, cancellationToken);
     }
 
     private async Task<(string? Value, TimeSpan Lifetime, string? Error)> IssueTokenAsync(CancellationToken cancellationToken)

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -57,45 +55,22 @@ internal sealed class GcpSecretManagerClient : ISecretStoreClient
             return SecretFetch.Fail($"'{path}' is not <secret> or <secret>/versions/<version>");
         }
 
-        for (var attempt = 0; ; attempt++)
-        {
-            var (token, error) = await _token.GetAsync(IssueTokenAsync, cancellationToken);
-            if (token is null)
+        var what = $"accessing {secret}/versions/{version}";
+        return await StoreHttp.GetWithBearerAsync(_http, _token, IssueTokenAsync,
+            $"{_config.Endpoint}/v1/projects/{Uri.EscapeDataString(_config.Project)}/secrets/{Uri.EscapeDataString(secret)}/versions/{Uri.EscapeDataString(version)}:access",
+            what, body =>
             {
-                return SecretFetch.Fail(error!);
-            }
-
-            using var request = new HttpRequestMessage(HttpMethod.Get,
-                $"{_config.Endpoint}/v1/projects/{Uri.EscapeDataString(_config.Project)}/secrets/{Uri.EscapeDataString(secret)}/versions/{Uri.EscapeDataString(version)}:access");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            var (status, body, sendError) = await StoreHttp.SendAsync(_http, request, cancellationToken);
-            if (sendError is not null)
-            {
-                return SecretFetch.Fail(sendError);
-            }
-
-            if (status == HttpStatusCode.Unauthorized && attempt == 0)
-            {
-                _token.Invalidate(token);
-                continue;
-            }
-
-            if (status != HttpStatusCode.OK)
-            {
-                return SecretFetch.Fail(StoreHttp.Describe(status, body, $"accessing {secret}/versions/{version}"));
-            }
-
-            try
-            {
-                using var document = JsonDocument.Parse(body);
-                var data = document.RootElement.GetProperty("payload").GetProperty("data").GetBytesFromBase64();
-                return SecretFetch.Ok(SecretDocument.FromText(Encoding.UTF8.GetString(data)));
-            }
-            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-            {
-                return SecretFetch.Fail($"accessing {secret}/versions/{version}: unexpected answer");
-            }
-        }
+                try
+                {
+                    using var document = JsonDocument.Parse(body);
+                    var data = document.RootElement.GetProperty("payload").GetProperty("data").GetBytesFromBase64();
+                    return SecretFetch.Ok(SecretDocument.FromText(Encoding.UTF8.GetString(data)));
+                }
+                catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+                {
+                    return SecretFetch.Fail($"{what}: unexpected answer");
+                }
+            }, cancellationToken);
     }
 
     private async Task<(string? Value, TimeSpan Lifetime, string? Error)> IssueTokenAsync(CancellationToken cancellationToken)
