@@ -185,6 +185,27 @@ public sealed partial class AuditTests
     }
 
     [Fact]
+    public async Task ConfigFileReload_IsAnEntry_OfTheConfigFileActor()
+    {
+        await using var gateway = await GatewayHost.StartAsync("""{ "client": { "log_retention_days": 30 } }""");
+        await File.WriteAllTextAsync(gateway.ConfigPath, """{ "client": { "log_retention_days": 31 } }""");
+
+        // The file watcher reloads on its own thread; wait (bounded) for its entry.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        List<JsonElement> entries;
+        while ((entries = await AllEntriesAsync(gateway)).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var reload = Assert.Single(entries);
+        Assert.Equal("config.reload", reload.GetProperty("action").GetString());
+        Assert.Equal("config_file", reload.GetProperty("actor_kind").GetString());
+        Assert.Equal(Path.GetFullPath(gateway.ConfigPath), reload.GetProperty("actor").GetString());
+        Assert.Equal("success", reload.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
     public async Task AuditApi_IsForAdminsOnly()
     {
         await using var gateway = await GatewayHost.StartAsync(null);

@@ -65,6 +65,10 @@ public sealed class VaultFunctionalTests : IAsyncLifetime
         await refresher.RefreshDueAsync(CancellationToken.None);
         Assert.Equal("sk-test-second-0002", await KeyTheUpstreamSawAsync(gateway));
         Assert.Same(pool, providers.Providers["openai"].Http);
+        var (_, audit) = await gateway.AdminAsync(HttpMethod.Get, "/api/audit?action=vault.rotate");
+        var rotation = Assert.Single(audit.GetProperty("entries").EnumerateArray());
+        Assert.Equal("vault", rotation.GetProperty("actor_kind").GetString());
+        Assert.DoesNotContain("sk-test-", audit.GetRawText(), StringComparison.Ordinal);
 
         var (_, vaults) = await gateway.AdminAsync(HttpMethod.Get, "/api/vaults");
         var status = vaults.GetProperty("vaults")[0];
