@@ -1,6 +1,7 @@
 using Tollgate.Api;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Dialects;
+using Tollgate.Audit;
 using Tollgate.Cluster;
 using Tollgate.Configuration;
 using Tollgate.Observability;
@@ -8,6 +9,7 @@ using Tollgate.Observability.RequestLogs;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Routing;
+using Tollgate.Secrets;
 using Tollgate.Storage;
 using Tollgate.Ui;
 
@@ -50,7 +52,7 @@ public static class TollgateApp
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Cluster.IClusterLeadership, Cluster.SingleInstanceLeadership>();
-        services.AddSingleton(SecretResolver.FromEnvironment);
+        services.AddSecrets();
         services.AddSingleton(sp => new ConfigLoader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
         services.AddGatewayStorage(options);
         services.AddSingleton<GatewayConfigMonitor>();
@@ -69,6 +71,7 @@ public static class TollgateApp
         services.AddSingleton<Governance.Usage.UsageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<Governance.Usage.UsageWriter>());
         services.AddRequestLogs(options);
+        services.AddAudit(options);
         services.AddSingleton<Governance.GovernanceService>();
         services.AddSingleton<Pipeline.GovernanceStage>();
         services.AddSingleton<Governance.GovernanceRebuilder>();
@@ -104,6 +107,7 @@ public static class TollgateApp
 
         app.UseGatewayObservability();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<AdminAuthMiddleware>();
         app.UseCluster();
         app.MapOpenApi("/api/openapi.json");
@@ -118,6 +122,8 @@ public static class TollgateApp
         app.MapUsersApi();
         app.MapSettingsApi();
         app.MapLogsAdminApi();
+        app.MapVaultsApi();
+        app.MapAuditApi();
         app.MapUi();
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",

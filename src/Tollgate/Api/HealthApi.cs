@@ -1,5 +1,7 @@
+using Tollgate.Cluster;
 using Tollgate.Configuration;
 using Tollgate.Providers;
+using Tollgate.Secrets;
 
 namespace Tollgate.Api;
 
@@ -9,16 +11,14 @@ internal static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/health", () => Results.Json(new HealthStatus("ok"), JsonOutput.Context.HealthStatus)).WithTags("Health");
-        endpoints.MapGet("/ready", (ProviderRegistry registry, Cluster.ClusterStatus cluster) =>
+        // Draining (SIGTERM): 503 at once so the load balancer stops sending. In a cluster the counters' state is shown;
+        // a failing vault does not make the gateway unready (it serves the last good values) but says so here.
+        endpoints.MapGet("/ready", (ProviderRegistry registry, ClusterStatus cluster, VaultRegistry vaults) =>
         {
-            // Draining (SIGTERM): 503 at once so the load balancer stops sending; in a cluster, the counters' state too.
-            if (cluster.Draining || cluster.Mode != "single")
-            {
-                return Results.Json(new Cluster.ClusterReadyStatus(cluster.Draining ? "draining" : "ready", registry.Providers.Count, cluster.Readiness()),
-                    Cluster.ClusterJsonContext.Default.ClusterReadyStatus, statusCode: cluster.Draining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
-            }
-
-            return Results.Json(new ReadyStatus("ready", registry.Providers.Count), JsonOutput.Context.ReadyStatus);
+            var clusterState = cluster.Draining || cluster.Mode != "single" ? cluster.Readiness() : null;
+            var vaultState = vaults.Current.Count == 0 ? null : vaults.Status();
+            return Results.Json(new ReadyStatus(cluster.Draining ? "draining" : "ready", registry.Providers.Count, clusterState, vaultState),
+                JsonOutput.Context.ReadyStatus, statusCode: cluster.Draining ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         }).WithTags("Health");
         return endpoints;
     }
@@ -26,4 +26,4 @@ internal static class HealthApi
 
 internal sealed record HealthStatus(string Status);
 
-internal sealed record ReadyStatus(string Status, int Providers);
+internal sealed record ReadyStatus(string Status, int Providers, ClusterReadiness? Cluster = null, IReadOnlyList<VaultStoreStatus>? Vaults = null);

@@ -5,5 +5,4 @@ namespace Tollgate.Cluster;
 /// <summary>Source-generated JSON for the cluster endpoints (snake_case, like the rest of the API).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ClusterView))]
-[JsonSerializable(typeof(ClusterReadyStatus))]
 internal sealed partial class ClusterJsonContext : JsonSerializerContext;

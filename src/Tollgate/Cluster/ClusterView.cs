@@ -13,4 +13,3 @@ internal sealed record ClusterMemberView(
 internal sealed record ClusterReadiness(string Counters, int Instances, bool Leader, string? Warning);
 
 /// <summary>What <c>/ready</c> answers when the instance is shutting down or degraded.</summary>
-internal sealed record ClusterReadyStatus(string Status, int Providers, ClusterReadiness Cluster);

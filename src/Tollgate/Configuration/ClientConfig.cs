@@ -27,6 +27,8 @@ public sealed record ClientConfig
 
     public const int DefaultLogRetentionDays = 30;
 
+    public const int DefaultAuditRetentionDays = 365;
+
     public const int DefaultLogQueueCapacity = 10_000;
 
     /// <summary>Whether requests are written to the request log at all (Bifrost's <c>enable_logging</c>).</summary>
@@ -34,6 +36,9 @@ public sealed record ClientConfig
 
     /// <summary>Days request log entries are kept; 0 keeps them forever (Bifrost's <c>log_retention_days</c>).</summary>
     public int LogRetentionDays { get; init; } = DefaultLogRetentionDays;
+
+    /// <summary>Days the audit log keeps entries (<c>client.audit_retention_days</c>); 0 keeps them forever.</summary>
+    public int AuditRetentionDays { get; init; } = DefaultAuditRetentionDays;
 
     /// <summary>When true no request or response content is ever logged, whatever <see cref="LogContent"/> or a virtual key says.</summary>
     public bool DisableContentLogging { get; init; }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using Tollgate.Providers;
+using Tollgate.Secrets;
 
 namespace Tollgate.Configuration;
 
@@ -11,6 +12,9 @@ namespace Tollgate.Configuration;
 public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = null)
 {
     private readonly Governance.GovernanceReader _governance = new(secrets, time ?? TimeProvider.System);
+
+    /// <summary>The resolver this loader reads secret fields with; the config monitor resolves stored providers with it too.</summary>
+    public SecretResolver Secrets => secrets;
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -34,6 +38,8 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
         {
             var warnings = new List<string>();
             var root = new JsonObjectReader(document.RootElement, "$");
+            // Vaults first: every secret field below may refer to them.
+            using var vaults = secrets.BeginScope(VaultConfigReader.Read(root.Object("vaults"), secrets, warnings));
             var client = ReadClient(root.Object("client"), warnings);
             var providers = ReadProviders(root.Object("providers"), warnings);
             var pricing = ReadPricing(root.Object("pricing"), warnings);
@@ -57,6 +63,8 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 Cluster = cluster,
                 FileHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json)))[..12],
                 Warnings = warnings,
+                Vaults = vaults.Set,
+                VaultReferences = vaults.References,
             };
         }
     }
@@ -171,6 +179,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             MetricsVirtualKeyLabel = reader.Bool("metrics_virtual_key_label") ?? true,
             EnableLogging = reader.Bool("enable_logging") ?? true,
             LogRetentionDays = reader.Int("log_retention_days", 0, 36_500) ?? ClientConfig.DefaultLogRetentionDays,
+            AuditRetentionDays = reader.Int("audit_retention_days", 0, 36_500) ?? ClientConfig.DefaultAuditRetentionDays,
             DisableContentLogging = reader.Bool("disable_content_logging") ?? false,
             LogContent = LogContentModes.Read(reader, "log_content") ?? LogContentMode.Off,
             LogQueueCapacity = reader.Int("log_queue_capacity", 1, 10_000_000) ?? ClientConfig.DefaultLogQueueCapacity,

@@ -30,6 +30,12 @@ public sealed record GatewayConfig
     /// <summary>First 12 hex digits of the config file's SHA-256 (<c>none</c> without a file): tells instances' configs apart.</summary>
     public string FileHash { get; init; } = "none";
 
+    /// <summary>The stores of the <c>vaults</c> section, with their clients and cached secrets.</summary>
+    public Secrets.VaultSet Vaults { get; init; } = Secrets.VaultSet.Empty;
+
+    /// <summary>Vault secrets this snapshot's values came from, which the refresher reads again (docs/secrets.md).</summary>
+    public IReadOnlyList<Secrets.VaultReference> VaultReferences { get; init; } = [];
+
     /// <summary>Bifrost fields the file used that Tollgate does not implement yet, by JSON path; logged at start-up.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

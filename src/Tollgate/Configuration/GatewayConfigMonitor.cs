@@ -19,6 +19,7 @@ public sealed class GatewayConfigMonitor : IDisposable
     private readonly Lock _gate = new();
     private FileSystemWatcher? _watcher;
     private GatewayConfig _fileConfig = GatewayConfig.Empty;
+    private string? _fileText;
     private volatile GatewayConfig _current = GatewayConfig.Empty;
     private int _reloadVersion;
 
@@ -35,6 +36,9 @@ public sealed class GatewayConfigMonitor : IDisposable
     /// <summary>Raised after a new snapshot is published.</summary>
     public event Action<GatewayConfig>? Changed;
 
+    /// <summary>Raised after the file was reloaded (path, null) or a reload was rejected (path, reason); the audit log listens.</summary>
+    public event Action<string, string?>? FileReloaded;
+
     /// <summary>Loads the file (throwing <see cref="ConfigException"/> if it is bad) and the store, then starts watching.</summary>
     public void Initialize()
     {
@@ -46,7 +50,8 @@ public sealed class GatewayConfigMonitor : IDisposable
                 throw new ConfigException("$", $"config file '{fullPath}' does not exist");
             }
 
-            _fileConfig = _loader.Load(File.ReadAllText(fullPath));
+            _fileText = File.ReadAllText(fullPath);
+            _fileConfig = _loader.Load(_fileText);
             foreach (var warning in _fileConfig.Warnings)
             {
                 _logger.LogWarning("Config: {Warning}", warning);
@@ -60,6 +65,28 @@ public sealed class GatewayConfigMonitor : IDisposable
 
     /// <summary>Re-reads the admin-managed providers after the admin API changed them.</summary>
     public void StoreChanged() => Publish();
+
+    /// <summary>
+    /// A vault secret rotated: loads the last accepted file text again (its vault values now come from the refreshed
+    /// cache) and republishes. A load that fails keeps the current snapshot, as a bad file reload does.
+    /// </summary>
+    public void SecretsChanged()
+    {
+        if (_fileText is { } text)
+        {
+            try
+            {
+                _fileConfig = _loader.Load(text);
+            }
+            catch (ConfigException ex)
+            {
+                _logger.LogError("Re-resolving secrets after a vault change failed, keeping the last good configuration: {Reason}", ex.Message);
+                return;
+            }
+        }
+
+        Publish();
+    }
 
     /// <summary>Validates a provider definition as the admin API received it, with the same rules as the config file.</summary>
     public ProviderConfig ValidateStoredProvider(string name, JsonElement json)
@@ -75,6 +102,8 @@ public sealed class GatewayConfigMonitor : IDisposable
         lock (_gate)
         {
             var providers = new Dictionary<string, ProviderConfig>(_fileConfig.Providers, StringComparer.Ordinal);
+            // Stored providers may refer to the file's vaults; their references are refreshed like the file's.
+            using var vaults = _loader.Secrets.BeginScope(_fileConfig.Vaults);
             foreach (var (name, json) in _store.LoadProviders())
             {
                 if (providers.ContainsKey(name))
@@ -94,7 +123,11 @@ public sealed class GatewayConfigMonitor : IDisposable
                 }
             }
 
-            _current = _fileConfig with { Providers = providers.ToFrozenDictionary(StringComparer.Ordinal) };
+            _current = _fileConfig with
+            {
+                Providers = providers.ToFrozenDictionary(StringComparer.Ordinal),
+                VaultReferences = [.. _fileConfig.VaultReferences.Union(vaults.References)],
+            };
         }
 
         Changed?.Invoke(_current);
@@ -141,19 +174,23 @@ public sealed class GatewayConfigMonitor : IDisposable
     {
         try
         {
-            var config = _loader.Load(File.ReadAllText(fullPath));
+            var text = File.ReadAllText(fullPath);
+            var config = _loader.Load(text);
             foreach (var warning in config.Warnings)
             {
                 _logger.LogWarning("Config: {Warning}", warning);
             }
 
             _fileConfig = config;
+            _fileText = text;
             _logger.LogInformation("Config file {Path} reloaded: {Count} providers", fullPath, config.Providers.Count);
             Publish();
+            FileReloaded?.Invoke(fullPath, null);
         }
         catch (Exception ex) when (ex is ConfigException or IOException)
         {
             _logger.LogError("Config reload rejected, keeping the last good configuration: {Reason}", ex.Message);
+            FileReloaded?.Invoke(fullPath, ex.Message);
         }
     }
 

@@ -10,7 +10,8 @@ public static class SecretMask
             return string.Empty;
         }
 
-        if (secret.StartsWith("env.", StringComparison.Ordinal) || secret.StartsWith("file.", StringComparison.Ordinal))
+        if (secret.StartsWith("env.", StringComparison.Ordinal) || secret.StartsWith("file.", StringComparison.Ordinal)
+            || secret.StartsWith("vault.", StringComparison.Ordinal))
         {
             // A reference names where the secret lives, not the secret: showing it helps and leaks nothing.
             return secret;

@@ -42,6 +42,10 @@ public sealed class SecretProtector
         return new SecretProtector(key);
     }
 
+    /// <summary>A key for another purpose (the audit chain's HMAC), derived with HKDF so the encryption key itself is never reused.</summary>
+    public byte[] DeriveKey(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, info: Encoding.UTF8.GetBytes("tollgate:" + purpose));
+
     public string Protect(string plaintext)
     {
         var plain = Encoding.UTF8.GetBytes(plaintext);

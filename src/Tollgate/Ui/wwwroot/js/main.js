@@ -22,6 +22,7 @@ const routes = [
   { path: 'rate-limits', page: 'governance', kind: 'rate-limits', nav: 'rate-limits' },
   { path: 'model-limits', page: 'governance', kind: 'model-limits', nav: 'model-limits' },
   { path: 'settings', page: 'settings', nav: 'settings' },
+  { path: 'audit', page: 'audit', nav: 'audit' },
 ];
 
 const navItems = [
@@ -40,6 +41,7 @@ const navItems = [
   { id: 'model-limits', label: 'Model limits', href: 'model-limits' },
   { section: 'Admin' },
   { id: 'settings', label: 'Settings', href: 'settings' },
+  { id: 'audit', label: 'Audit log', href: 'audit', adminOnly: true },
 ];
 
 const app = document.getElementById('app');
@@ -90,7 +92,7 @@ function renderNav(active) {
   const user = session.user;
   replace(navEl,
     h('div', { class: 'brand' }, h('span', { class: 'brand-mark' }, 'T'), 'Tollgate'),
-    navItems.map(item => item.section
+    navItems.filter(item => !item.adminOnly || user.role === 'admin').map(item => item.section
       ? h('div', { class: 'nav-section' }, item.section)
       : h('a', { href: BASE + item.href, class: item.id === active ? 'active' : null, 'data-testid': `nav-${item.id}`, 'data-link': '' }, item.label)),
     h('div', { class: 'nav-spacer' }),

@@ -2,6 +2,7 @@ import { h, fmtTime } from '../dom.js';
 import { get, post, put, del, enc, setCsrfToken } from '../api.js';
 import { pageHeader, loadInto, panel, table, badge, formDialog, confirmDialog, toast, emptyState } from '../ui.js';
 import { session, isAdmin } from '../session.js';
+import { vaultsPanel } from '../vaults.js';
 
 const ROLES = [['viewer', 'viewer: looks only'], ['editor', 'editor: changes configuration'], ['admin', 'admin: also manages users']];
 
@@ -56,6 +57,7 @@ export async function render(ctx) {
     pageHeader({ title: 'Settings', subtitle: 'How this gateway runs, your account and (for admins) who may sign in.' }),
     h('div', { class: 'grid-2' }, summary, account),
     h('div', { class: 'section' }, cluster),
+    h('div', { class: 'section' }, vaultsPanel()),
     isAdmin() ? h('div', { class: 'section' }, users) : null);
 }
 
