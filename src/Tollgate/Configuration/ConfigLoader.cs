@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json;
+using Tollgate.Operations.Alerts;
 using Tollgate.Providers;
 
 namespace Tollgate.Configuration;
@@ -44,6 +45,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 ? ReadGovernance(section, warnings)
                 : Governance.GovernanceConfig.Empty;
 
+            var alerts = root.Object("alerts") is { } alertsSection ? AlertsConfigReader.Read(alertsSection, secrets) : AlertsConfig.Empty;
             root.Finish(BifrostFields.Root, warnings);
             return new GatewayConfig
             {
@@ -53,6 +55,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 RoutingRules = rules,
                 DefaultFallbacks = fallbacks,
                 Governance = governance,
+                Alerts = alerts,
                 Warnings = warnings,
             };
         }

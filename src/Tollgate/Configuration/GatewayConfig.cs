@@ -24,6 +24,9 @@ public sealed record GatewayConfig
     /// <summary>Default fallbacks per requested model (<c>routing.fallbacks</c>), used when the request names none.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultFallbacks { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>Alert channels and rules (<c>alerts</c>).</summary>
+    public Operations.Alerts.AlertsConfig Alerts { get; init; } = Operations.Alerts.AlertsConfig.Empty;
+
     /// <summary>Bifrost fields the file used that Tollgate does not implement yet, by JSON path; logged at start-up.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -105,25 +105,54 @@ internal static class RequestLogRollupWriter
             }
         }
 
+        // One round trip for all the updates where the driver batches (Npgsql); SQLite runs them in-process anyway.
+        if (connection.CanCreateBatch)
+        {
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction;
+            foreach (var minute in minutes)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = RequestLogRollupSql.UpdateMinute;
+                BindMinute(rollup.Minutes[minute], minute, command.CreateParameter, command.Parameters);
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         foreach (var minute in minutes)
         {
-            var sums = rollup.Minutes[minute];
             await using var update = connection.CreateCommand();
             update.Transaction = transaction;
             update.CommandText = RequestLogRollupSql.UpdateMinute;
-            RequestLogSql.Add(update, "@requests", sums.Requests);
-            RequestLogSql.Add(update, "@errors", sums.Errors);
-            RequestLogSql.Add(update, "@prompt", sums.PromptTokens);
-            RequestLogSql.Add(update, "@completion", sums.CompletionTokens);
-            RequestLogSql.Add(update, "@cost", sums.CostNano);
-            RequestLogSql.Add(update, "@latency_sum", sums.LatencySum);
-            RequestLogSql.Add(update, "@latency_max", sums.LatencyMax);
-            RequestLogSql.Add(update, "@ttft_sum", sums.TtftSum);
-            RequestLogSql.Add(update, "@ttft_count", sums.TtftCount);
-            RequestLogSql.Add(update, "@histogram", sums.Histogram.ToBytes());
-            RequestLogSql.Add(update, "@minute", minute);
+            BindMinute(rollup.Minutes[minute], minute, update.CreateParameter, update.Parameters);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static void BindMinute(MinuteRollup sums, long minute, Func<DbParameter> create, DbParameterCollection parameters)
+    {
+        void Add(string name, object value)
+        {
+            var parameter = create();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            parameters.Add(parameter);
+        }
+
+        Add("@requests", sums.Requests);
+        Add("@errors", sums.Errors);
+        Add("@prompt", sums.PromptTokens);
+        Add("@completion", sums.CompletionTokens);
+        Add("@cost", sums.CostNano);
+        Add("@latency_sum", sums.LatencySum);
+        Add("@latency_max", sums.LatencyMax);
+        Add("@ttft_sum", sums.TtftSum);
+        Add("@ttft_count", sums.TtftCount);
+        Add("@histogram", sums.Histogram.ToBytes());
+        Add("@minute", minute);
     }
 
     private static void Value(DbCommand command, StringBuilder sql, string prefix, int row, object value, bool first = false)
