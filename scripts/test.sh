@@ -70,6 +70,14 @@ ensure_pkg npm npm
 # The UI tests (tests/Tollgate.Tests/Ui) drive Debian's Chromium through Playwright; no browser download.
 ensure_pkg chromium chromium fonts-dejavu-core
 
+# --- SMTP server for the alert email tests (tests/Tollgate.Tests/Operations/Alerts) ------------------------------
+# Debian's aiosmtpd, started by the tests themselves on a free port; it must be importable by Debian's own python3
+# (a pyenv or venv python3 earlier on PATH would not see the package).
+export TOLLGATE_TEST_PYTHON=/usr/bin/python3
+if ! { [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1; }; then
+  apt_install "the alert email tests" python3 python3-aiosmtpd
+fi
+
 # --- PostgreSQL for the storage tests ---------------------------------------------------------------
 # The PostgreSQL tests (tests/Tollgate.Tests/Storage) need a server on 127.0.0.1 and a role that may create databases:
 # each test class makes its own database and drops it after, so classes run in parallel. They read the connection

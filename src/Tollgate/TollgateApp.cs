@@ -3,6 +3,7 @@ using Tollgate.Api.Auth;
 using Tollgate.Configuration;
 using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
+using Tollgate.Operations.Alerts;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Routing;
@@ -71,6 +72,7 @@ public static class TollgateApp
         services.AddSingleton<Governance.Usage.UsageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<Governance.Usage.UsageWriter>());
         services.AddRequestLogs(options);
+        services.AddAlerts(options);
         services.AddSingleton<Governance.GovernanceService>();
         services.AddSingleton<Governance.GovernanceRebuilder>();
         services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
@@ -111,6 +113,7 @@ public static class TollgateApp
         app.MapUsersApi();
         app.MapSettingsApi();
         app.MapLogsAdminApi();
+        app.MapAlertsApi();
         app.MapUi();
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",

@@ -163,9 +163,8 @@ internal sealed class AlertSender : IDisposable
             await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
             return new AlertDelivery(true, 1, "SMTP " + reply);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or System.Net.Sockets.SocketException or MailKit.ProtocolException
-            or MailKit.Net.Smtp.SmtpCommandException or MailKit.Net.Smtp.SmtpProtocolException or AuthenticationException or System.Security.Authentication.AuthenticationException
-            or NotSupportedException)
+        // Whatever MailKit or the network throws (refused STARTTLS, auth, TLS, protocol), delivery failed: a value, not a crash.
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return new AlertDelivery(false, 1, ex.Message);
         }
