@@ -74,6 +74,7 @@ public static class TollgateApp
         services.AddRequestLogs(options);
         services.AddAlerts(options);
         services.AddSingleton<Governance.GovernanceService>();
+        services.AddSingleton<Pipeline.GovernanceStage>();
         services.AddSingleton<Governance.GovernanceRebuilder>();
         services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AdminAuth>();

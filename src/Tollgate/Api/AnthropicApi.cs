@@ -25,7 +25,7 @@ internal static class AnthropicApi
     }
 
     /// <summary>Counts input tokens with the gateway's tokenizer estimate (the same one budgets reserve with).</summary>
-    private static async Task CountTokensAsync(HttpContext context, GovernanceService governance, TokenEstimator estimator, Configuration.GatewayConfigMonitor config)
+    private static async Task CountTokensAsync(HttpContext context, GovernanceStage governance, TokenEstimator estimator, Configuration.GatewayConfigMonitor config)
     {
         if (governance.Authenticate(context, out _) is { } authError)
         {
@@ -57,9 +57,9 @@ internal static class AnthropicApi
                     }
                 }
             }
-            catch (JsonException)
+            catch (Exception ex) when (MalformedInput.Is(ex))
             {
-                await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("The request body is not valid JSON.")).ConfigureAwait(false);
+                await ErrorResponses.WriteAsync(context, MalformedInput.Error(ex)).ConfigureAwait(false);
                 return;
             }
 

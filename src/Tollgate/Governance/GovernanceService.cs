@@ -1,10 +1,8 @@
-using System.Globalization;
 using Tollgate.Configuration;
 using Tollgate.Governance.Limits;
 using Tollgate.Governance.Model;
 using Tollgate.Governance.Pricing;
 using Tollgate.Governance.Usage;
-using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Routing;
 
@@ -49,29 +47,16 @@ internal sealed class GovernanceService
 
     public PriceCatalog Prices => _prices;
 
-    /// <summary>Finds the caller's virtual key from <c>x-tollgate-vk</c>, <c>Authorization: Bearer</c> or <c>x-api-key</c>.</summary>
-    /// <param name="enforce">False for the UI playground: a key is optional there, and only <c>x-tollgate-vk</c> names one
-    /// (its Authorization header carries the admin's credential, not a virtual key).</param>
-    public GatewayError? Authenticate(HttpContext context, out VirtualKey? key, bool enforce = true)
-    {
-        var span = Observability.Tracing.GatewayTracing.StartStage(Observability.Tracing.GatewayTracing.AuthenticateStage);
-        var error = AuthenticateCore(context, out key, enforce);
-        Observability.Tracing.GatewayTracing.EndStage(span, error);
-        return error;
-    }
-
-    private GatewayError? AuthenticateCore(HttpContext context, out VirtualKey? key, bool enforce)
+    /// <summary>
+    /// Finds the caller's virtual key from the credential the client presented (the endpoint layer reads it from
+    /// <c>x-tollgate-vk</c>, else <c>Authorization: Bearer</c> or <c>x-api-key</c>).
+    /// </summary>
+    /// <param name="presented">The credential; empty when the client sent none.</param>
+    /// <param name="named">True when it came from <c>x-tollgate-vk</c>, which can only hold a virtual key.</param>
+    public GovernanceDenial? Authenticate(ReadOnlySpan<char> presented, bool named, out VirtualKey? key)
     {
         key = null;
-        var headers = context.Request.Headers;
-        var explicitHeader = headers["x-tollgate-vk"].ToString();
-        if (!enforce && explicitHeader.Length == 0)
-        {
-            return null;
-        }
-
-        enforce = enforce && _config.Current.Client.EnforceAuthOnInference;
-        var presented = explicitHeader.Length > 0 ? explicitHeader.AsSpan() : BearerOrApiKey(headers);
+        var enforce = _config.Current.Client.EnforceAuthOnInference;
         if (presented.IsEmpty)
         {
             return enforce ? Unauthorized("Missing virtual key: send it as 'Authorization: Bearer sk-tg-…', 'x-api-key' or 'x-tollgate-vk'.", "missing_api_key") : null;
@@ -79,7 +64,7 @@ internal sealed class GovernanceService
 
         // Without enforcement, a value that is not shaped like a virtual key is someone else's key (or a placeholder)
         // and is ignored; a virtual key that does not match is always an error.
-        var looksVirtual = explicitHeader.Length > 0 || presented.StartsWith(VirtualKeyValues.Prefix, StringComparison.Ordinal);
+        var looksVirtual = named || presented.StartsWith(VirtualKeyValues.Prefix, StringComparison.Ordinal);
         Span<char> hash = stackalloc char[VirtualKeyValues.HashChars];
         VirtualKeyValues.Hash(presented, hash);
         if (!_registry.Current.KeysByHashSpan.TryGetValue(hash, out var found))
@@ -107,23 +92,22 @@ internal sealed class GovernanceService
         return null;
     }
 
-    /// <summary>Admission for a routed call. On success the ticket must be settled exactly once.</summary>
-    public GatewayError? Admit(InferenceCall call, VirtualKey? key, out GovernanceTicket ticket)
+    /// <summary>Admission for a routed call. Unless denied, the ticket must be settled exactly once.</summary>
+    public ValueTask<Admission> AdmitAsync(in MeteredCall call, VirtualKey? key) => ValueTask.FromResult(Admit(call, key));
+
+    private Admission Admit(in MeteredCall call, VirtualKey? key)
     {
-        ticket = GovernanceTicket.None;
         var snapshot = _registry.Current;
-        var provider = call.Provider;
-        var price = _prices.TryGet(provider.Name, provider.Traits.TypeName, call.Model, out var found) ? found : null;
-        call.Price = price;
+        var price = _prices.TryGet(call.ProviderName, call.ProviderType, call.Model, out var found) ? found : null;
         if (key is null)
         {
-            return null;
+            return new Admission(null, GovernanceTicket.None, price, 0, null, null);
         }
 
-        if (!IsAllowed(key, provider.Name, call.Model))
+        if (!IsAllowed(key, call.ProviderName, call.Model))
         {
-            return new GatewayError(StatusCodes.Status403Forbidden,
-                $"Virtual key '{key.Name}' may not use model '{provider.Name}/{call.Model}'.", ErrorTypes.Permission, "model_not_allowed", "model");
+            return Denied(new GovernanceDenial(GovernanceDenialKind.Forbidden,
+                $"Virtual key '{key.Name}' may not use model '{call.ProviderName}/{call.Model}'.", "model_not_allowed", "model"));
         }
 
         var team = key.TeamId is not null && snapshot.Teams.TryGetValue(key.TeamId, out var t) ? t : null;
@@ -137,37 +121,37 @@ internal sealed class GovernanceService
             gate = _counters.GetConcurrencyGate("vk:" + key.Id, max);
             if (!gate.TryEnter())
             {
-                return new GatewayError(StatusCodes.Status429TooManyRequests,
-                    $"Virtual key '{key.Name}' already has {max} requests in flight.", ErrorTypes.RateLimit, "concurrency_limit_exceeded")
+                return Denied(new GovernanceDenial(GovernanceDenialKind.RateLimited,
+                    $"Virtual key '{key.Name}' already has {max} requests in flight.", "concurrency_limit_exceeded")
                 {
                     RetryAfterSeconds = 1,
-                };
+                });
             }
         }
 
-        var error = TakeRateLimits(call, snapshot, key, team, customer, now, out var tokenBuckets, out var tokensTaken, out var estimate);
-        if (error is not null)
+        var limits = TakeRateLimits(call, snapshot, key, team, customer, now);
+        if (limits.Denial is not null)
         {
             gate?.Exit();
-            return error;
+            return new Admission(limits.Denial, GovernanceTicket.None, price, 0, limits.Requests, limits.Tokens);
         }
 
+        var estimate = limits.Estimate;
         var ledgers = Ledgers(snapshot, key, team, customer);
         long reserved = 0;
         if (ledgers.Length > 0 && price is not null)
         {
             estimate ??= EstimateInput(call);
-            reserved = CostCalculator.ToNanoUsd(CostCalculator.WorstCase(price, estimate.Value, call.Sniff.MaxTokens), roundUp: true);
+            reserved = CostCalculator.ToNanoUsd(CostCalculator.WorstCase(price, estimate.Value, call.MaxTokens), roundUp: true);
             if (!BudgetReservation.TryReserveAll(ledgers, reserved, now, out var denial))
             {
-                ReturnTokens(tokenBuckets, tokensTaken, now);
+                ReturnTokens(limits.TokenBuckets, limits.TokensTaken, now);
                 gate?.Exit();
-                return BudgetExceeded(denial, now);
+                return Denied(BudgetExceeded(denial, now));
             }
         }
 
-        call.EstimatedInputTokens = estimate ?? 0;
-        ticket = new GovernanceTicket
+        var ticket = new GovernanceTicket
         {
             Key = key,
             TeamId = team?.Id,
@@ -176,41 +160,50 @@ internal sealed class GovernanceService
             Ledgers = ledgers,
             ReservedNano = reserved,
             ReservedAt = now,
-            TokenBuckets = tokenBuckets,
-            TokensTaken = tokensTaken,
+            TokenBuckets = limits.TokenBuckets,
+            TokensTaken = limits.TokensTaken,
             EstimatedInputTokens = estimate ?? 0,
             Gate = gate,
         };
-        return null;
+        return new Admission(null, ticket, price, estimate ?? 0, limits.Requests, limits.Tokens);
+
+        Admission Denied(GovernanceDenial denial) => new(denial, GovernanceTicket.None, price, 0, null, null);
     }
 
     /// <summary>Estimates a non-stream call's usage from its request and answer when the upstream reported none.</summary>
-    public void EstimateMissingUsage(InferenceCall call, ReadOnlySpan<byte> responseBody)
+    public TokenUsage EstimateMissingUsage(in MeteredCall call, int estimatedInputTokens, ReadOnlySpan<byte> responseBody)
     {
-        var input = call.EstimatedInputTokens > 0 ? call.EstimatedInputTokens : EstimateInput(call);
-        call.Usage = new TokenUsage(input, _estimator.EstimateResponseOutput(responseBody));
-        call.UsageEstimated = true;
+        var input = estimatedInputTokens > 0 ? estimatedInputTokens : EstimateInput(call);
+        return new TokenUsage(input, _estimator.EstimateResponseOutput(responseBody));
     }
 
     /// <summary>Replaces the reservation with the real cost, corrects token buckets and queues the usage record.</summary>
-    public ValueTask SettleAsync(GovernanceTicket ticket, InferenceCall call)
+    public async ValueTask<Settlement> SettleAsync(GovernanceTicket ticket, SettlementRequest request)
+    {
+        var settlement = Settle(ticket, request, out var record);
+        if (record is not null)
+        {
+            await _usage.EnqueueAsync(record).ConfigureAwait(false);
+        }
+
+        return settlement;
+    }
+
+    private Settlement Settle(GovernanceTicket ticket, in SettlementRequest request, out UsageRecord? record)
     {
         var now = _time.GetUtcNow();
-        var usage = call.Usage;
-        var estimated = call.UsageEstimated;
-        var reachedUpstream = call.Succeeded;
-        if (usage.IsEmpty && reachedUpstream)
+        var usage = request.Usage;
+        var estimated = request.UsageEstimated;
+        if (usage.IsEmpty && request.Succeeded)
         {
             // The upstream reported nothing: estimate rather than bill nothing, and say so. A streamed answer is
             // counted as one token per content chunk, the granularity OpenAI-style servers stream at.
-            var input = call.EstimatedInputTokens > 0 ? call.EstimatedInputTokens : EstimateInput(call);
-            usage = new TokenUsage(input, call.StreamContentChunks);
-            call.Usage = usage;
+            var input = request.EstimatedInputTokens > 0 ? request.EstimatedInputTokens : EstimateInput(request.Call);
+            usage = new TokenUsage(input, request.StreamContentChunks);
             estimated = true;
         }
 
-        long? costNano = call.Price is { } price ? CostCalculator.ToNanoUsd(CostCalculator.Cost(price, usage), roundUp: false) : null;
-        call.CostNano = call.Attempts > 0 ? costNano : null;
+        long? costNano = request.Price is { } price ? CostCalculator.ToNanoUsd(CostCalculator.Cost(price, usage), roundUp: false) : null;
         if (ticket.Ledgers.Length > 0)
         {
             BudgetReservation.SettleAll(ticket.Ledgers, ticket.ReservedNano, costNano ?? 0, ticket.ReservedAt, now);
@@ -221,7 +214,7 @@ internal sealed class GovernanceService
             bucket.Adjust(usage.TotalTokens - ticket.TokensTaken, now);
         }
 
-        if (call.ModelLimitTakes is { } takes)
+        if (request.ModelLimitTakes is { } takes)
         {
             foreach (var take in takes)
             {
@@ -230,94 +223,99 @@ internal sealed class GovernanceService
         }
 
         ticket.Gate?.Exit();
-        if (call.Attempts == 0)
+        record = null;
+        if (request.Attempts == 0)
         {
-            return ValueTask.CompletedTask;
+            return new Settlement(usage, estimated, null);
         }
 
-        return _usage.EnqueueAsync(new UsageRecord
+        record = new UsageRecord
         {
-            RequestId = call.RequestId,
+            RequestId = request.RequestId,
             Time = now,
             VirtualKeyId = ticket.Key?.Id,
             TeamId = ticket.TeamId,
             CustomerId = ticket.CustomerId,
-            Provider = call.Provider.Name,
-            Model = call.Model,
-            KeyName = call.Key?.Name,
-            Status = call.Succeeded ? StatusCodes.Status200OK : call.Error?.Status ?? 499,
+            Provider = request.Call.ProviderName,
+            Model = request.Call.Model,
+            KeyName = request.KeyName,
+            Status = request.Status,
             PromptTokens = usage.PromptTokens,
             CompletionTokens = usage.CompletionTokens,
             CachedTokens = usage.CachedTokens,
             CacheWriteTokens = usage.CacheWriteTokens,
             CostNano = costNano,
             Estimated = estimated,
-        });
+        };
+        return new Settlement(usage, estimated, costNano);
     }
 
     /// <summary>
-    /// Databricks-style model limits for one attempt, once its provider key is chosen. Returns null when the attempt
-    /// may go; otherwise the 429, with <paramref name="keyScoped"/> true when another provider key could still pass.
+    /// Databricks-style model limits for one attempt, once its provider key is chosen. The outcome's denial is null when
+    /// the attempt may go; otherwise it is the 429, with <see cref="ModelLimitOutcome.KeyScoped"/> true when another
+    /// provider key could still pass. What was taken is appended to <paramref name="takes"/> (created when null).
     /// </summary>
-    public GatewayError? TakeModelLimits(InferenceCall call, ProviderKeyConfig? providerKey, out bool keyScoped)
+    public ValueTask<ModelLimitOutcome> TakeModelLimitsAsync(in MeteredCall call, string? providerKey, int estimatedInputTokens, List<ModelLimitTake>? takes) =>
+        ValueTask.FromResult(TakeModelLimits(call, providerKey, estimatedInputTokens, takes));
+
+    private ModelLimitOutcome TakeModelLimits(in MeteredCall call, string? providerKey, int estimatedInputTokens, List<ModelLimitTake>? takes)
     {
-        keyScoped = false;
-        if (!_registry.Current.ModelLimitsByProvider.TryGetValue(call.Provider.Name, out var limits))
+        if (!_registry.Current.ModelLimitsByProvider.TryGetValue(call.ProviderName, out var limits))
         {
-            return null;
+            return new ModelLimitOutcome(null, false, estimatedInputTokens, takes);
         }
 
         var now = _time.GetUtcNow();
         var taken = new List<(TokenBucket Bucket, long Amount)>();
         foreach (var limit in limits)
         {
-            if (!Glob.Matches(limit.Model, call.Model) || (limit.Key is not null && limit.Key != providerKey?.Name))
+            if (!Glob.Matches(limit.Model, call.Model) || (limit.Key is not null && limit.Key != providerKey))
             {
                 continue;
             }
 
             var scope = limit.Key is null ? $"ml:{limit.Id}:{call.Model}" : $"ml:{limit.Id}:{call.Model}:{limit.Key}";
-            var error = Take(limit.QueriesPerSecond, TimeSpan.FromSeconds(1), "qps", 1, "queries per second")
+            var target = limit.Key is null ? $"{call.ProviderName}/{call.Model}" : $"{call.ProviderName}/{call.Model} with key '{limit.Key}'";
+            var denial = Take(limit.QueriesPerSecond, TimeSpan.FromSeconds(1), "qps", 1, "queries per second")
                 ?? Take(limit.QueriesPerHour, TimeSpan.FromHours(1), "qph", 1, "queries per hour")
-                ?? (call.Operation == InferenceOperation.Embeddings
+                ?? (call.Operation == MeteredOperation.Embeddings
                     ? Take(limit.EmbeddingInputsPerSecond, TimeSpan.FromSeconds(1), "eips", CountEmbeddingInputs(call.Body.Span), "embedding inputs per second")
                     : null)
-                ?? TakeInput()
+                ?? TakeInput(call)
                 ?? TakeOutput();
-            if (error is not null)
+            if (denial is not null)
             {
                 foreach (var (bucket, amount) in taken)
                 {
                     bucket.Adjust(-amount, now);
                 }
 
-                keyScoped = limit.Key is not null;
-                return error;
+                return new ModelLimitOutcome(denial, limit.Key is not null, estimatedInputTokens, takes);
             }
 
-            GatewayError? TakeInput()
+            GovernanceDenial? TakeInput(in MeteredCall call)
             {
                 if (limit.InputTokensPerMinute is not { } tpm)
                 {
                     return null;
                 }
 
-                if (call.EstimatedInputTokens == 0)
+                if (estimatedInputTokens == 0)
                 {
-                    call.EstimatedInputTokens = EstimateInput(call);
+                    estimatedInputTokens = EstimateInput(call);
                 }
 
                 var bucket = _counters.GetRateLimit(scope + ":itpm", new RateLimitDefinition(tpm, TimeSpan.FromMinutes(1)));
-                var error = Decide(bucket, call.EstimatedInputTokens, "input tokens per minute");
-                if (error is null)
+                var denial = Decide(bucket, estimatedInputTokens, "input tokens per minute");
+                if (denial is null)
                 {
-                    (call.ModelLimitTakes ??= []).Add(new ModelLimitTake(bucket, Output: false, call.EstimatedInputTokens));
+                    (takes ??= []).Add(new ModelLimitTake(bucket, Output: false, estimatedInputTokens));
                 }
 
-                return error;
+                return denial;
             }
 
-            GatewayError? TakeOutput()
+            GovernanceDenial? TakeOutput()
             {
                 if (limit.OutputTokensPerMinute is not { } tpm)
                 {
@@ -326,17 +324,17 @@ internal sealed class GovernanceService
 
                 // Output is unknown until the answer: admit while the bucket is not in debt, charge the real count after.
                 var bucket = _counters.GetRateLimit(scope + ":otpm", new RateLimitDefinition(tpm, TimeSpan.FromMinutes(1)));
-                var error = Decide(bucket, 1, "output tokens per minute");
-                if (error is null)
+                var denial = Decide(bucket, 1, "output tokens per minute");
+                if (denial is null)
                 {
                     bucket.Adjust(-1, now);
-                    (call.ModelLimitTakes ??= []).Add(new ModelLimitTake(bucket, Output: true, 0));
+                    (takes ??= []).Add(new ModelLimitTake(bucket, Output: true, 0));
                 }
 
-                return error;
+                return denial;
             }
 
-            GatewayError? Take(long? max, TimeSpan window, string suffix, long amount, string unit)
+            GovernanceDenial? Take(long? max, TimeSpan window, string suffix, long amount, string unit)
             {
                 if (max is not { } limitValue)
                 {
@@ -347,7 +345,7 @@ internal sealed class GovernanceService
                 return Decide(bucket, amount, unit);
             }
 
-            GatewayError? Decide(TokenBucket bucket, long amount, string unit)
+            GovernanceDenial? Decide(TokenBucket bucket, long amount, string unit)
             {
                 var decision = bucket.TryTake(amount, now);
                 if (decision.Allowed)
@@ -356,19 +354,18 @@ internal sealed class GovernanceService
                     return null;
                 }
 
-                var target = limit.Key is null ? $"{call.Provider.Name}/{call.Model}" : $"{call.Provider.Name}/{call.Model} with key '{limit.Key}'";
-                return new GatewayError(StatusCodes.Status429TooManyRequests,
+                return new GovernanceDenial(GovernanceDenialKind.RateLimited,
                     decision.ExceedsCapacity
                         ? $"This request needs more than the model limit '{limit.Id}' allows ({decision.Limit} {unit}) for {target}."
                         : $"Model limit '{limit.Id}' reached: {decision.Limit} {unit} for {target}; retry in {decision.RetryAfter.TotalSeconds:0.###} s.",
-                    ErrorTypes.RateLimit, "model_rate_limit_exceeded")
+                    "model_rate_limit_exceeded")
                 {
                     RetryAfterSeconds = decision.ExceedsCapacity ? null : Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds)),
                 };
             }
         }
 
-        return null;
+        return new ModelLimitOutcome(null, false, estimatedInputTokens, takes);
     }
 
     /// <summary>Number of inputs of an embeddings request: an array's length, or 1 for a single string.</summary>
@@ -446,13 +443,11 @@ internal sealed class GovernanceService
         return false;
     }
 
-    private GatewayError? TakeRateLimits(
-        InferenceCall call, GovernanceSnapshot snapshot, VirtualKey key, Team? team, Customer? customer, DateTimeOffset now,
-        out TokenBucket[] tokenBuckets, out long tokensTaken, out int? estimate)
+    private RateLimitTakes TakeRateLimits(
+        in MeteredCall call, GovernanceSnapshot snapshot, VirtualKey key, Team? team, Customer? customer, DateTimeOffset now)
     {
-        tokenBuckets = [];
-        tokensTaken = 0;
-        estimate = null;
+        long tokensTaken = 0;
+        int? estimate = null;
         Levels levels = default;
         levels[0] = key.RateLimitId is null ? null : Scope(snapshot.VirtualKeyScopes, "vk", key.Id);
         levels[1] = team?.RateLimitId is null ? null : Scope(snapshot.TeamScopes, "team", team.Id);
@@ -479,7 +474,7 @@ internal sealed class GovernanceService
                 if (!decision.Allowed)
                 {
                     Rollback(takenRequests[..requestCount], takenTokens[..tokenCount], 1, tokensTaken, now);
-                    return RateLimited(call, scope.Kind, decision, "requests");
+                    return new RateLimitTakes(RateLimited(scope.Kind, decision, "requests"), [], 0, null, decision, null);
                 }
 
                 takenRequests[requestCount++] = bucket;
@@ -494,7 +489,7 @@ internal sealed class GovernanceService
                 if (!decision.Allowed)
                 {
                     Rollback(takenRequests[..requestCount], takenTokens[..tokenCount], 1, estimate.Value, now);
-                    return RateLimited(call, scope.Kind, decision, "tokens");
+                    return new RateLimitTakes(RateLimited(scope.Kind, decision, "tokens"), [], 0, estimate, null, decision);
                 }
 
                 takenTokens[tokenCount++] = bucket;
@@ -502,11 +497,13 @@ internal sealed class GovernanceService
             }
         }
 
-        SetRateLimitHeaders(call.Http, headerRequests, RequestHeaders);
-        SetRateLimitHeaders(call.Http, headerTokens, TokenHeaders);
-        tokenBuckets = tokenCount == 0 ? [] : takenTokens[..tokenCount].ToArray();
-        return null;
+        var tokenBuckets = tokenCount == 0 ? [] : takenTokens[..tokenCount].ToArray();
+        return new RateLimitTakes(null, tokenBuckets, tokensTaken, estimate, headerRequests, headerTokens);
     }
+
+    /// <summary>What the rate limits of one admission took, or the denial; the decisions feed the response headers.</summary>
+    private readonly record struct RateLimitTakes(
+        GovernanceDenial? Denial, TokenBucket[] TokenBuckets, long TokensTaken, int? Estimate, RateLimitDecision? Requests, RateLimitDecision? Tokens);
 
     // The counter ids of an entity; the snapshot has them for every entity it holds.
     private static RateLimitScope Scope(System.Collections.Frozen.FrozenDictionary<string, RateLimitScope> scopes, string kind, string id) =>
@@ -575,96 +572,41 @@ internal sealed class GovernanceService
 
     public BudgetLedger LedgerFor(Budget budget) => _counters.GetBudget(budget.Id, _registry.Current.BudgetDefinitions[budget.Id]);
 
-    private int EstimateInput(InferenceCall call) => call.Operation switch
+    private int EstimateInput(in MeteredCall call) => call.Operation switch
     {
-        InferenceOperation.Embeddings => _estimator.EstimateEmbeddingsInput(call.Body.Span),
-        InferenceOperation.Completions => _estimator.EstimateCompletionsInput(call.Body.Span),
+        MeteredOperation.Embeddings => _estimator.EstimateEmbeddingsInput(call.Body.Span),
+        MeteredOperation.Completions => _estimator.EstimateCompletionsInput(call.Body.Span),
         _ => _estimator.EstimateChatInput(call.Body.Span),
     };
 
-    private static GatewayError BudgetExceeded(BudgetDenial denial, DateTimeOffset now)
+    private static GovernanceDenial BudgetExceeded(BudgetDenial denial, DateTimeOffset now)
     {
         var limit = CostCalculator.FromNanoUsd(denial.LimitNano);
         var used = CostCalculator.FromNanoUsd(denial.SpentAndReservedNano);
-        return new GatewayError(StatusCodes.Status402PaymentRequired,
+        return new GovernanceDenial(GovernanceDenialKind.BudgetExceeded,
             $"Budget '{denial.BudgetId}' is exhausted: {used:0.######} of {limit:0.######} USD used or reserved; it resets at {denial.ResetsAt:O}.",
-            "budget_exceeded", "budget_exceeded")
+            "budget_exceeded")
         {
             RetryAfterSeconds = (int)Math.Ceiling(Math.Max(0, (denial.ResetsAt - now).TotalSeconds)),
         };
     }
 
-    private static GatewayError RateLimited(InferenceCall call, string level, RateLimitDecision decision, string unit)
+    private static GovernanceDenial RateLimited(string level, RateLimitDecision decision, string unit)
     {
-        SetRateLimitHeaders(call.Http, decision, unit == RequestHeaders.Unit ? RequestHeaders : TokenHeaders);
         if (decision.ExceedsCapacity)
         {
-            return new GatewayError(StatusCodes.Status429TooManyRequests,
+            return new GovernanceDenial(GovernanceDenialKind.RateLimited,
                 $"This request needs more {unit} than the {level} rate limit allows in a whole window ({decision.Limit}).",
-                ErrorTypes.RateLimit, "rate_limit_exceeded");
+                "rate_limit_exceeded");
         }
 
-        return new GatewayError(StatusCodes.Status429TooManyRequests,
+        return new GovernanceDenial(GovernanceDenialKind.RateLimited,
             $"Rate limit of the {level} reached ({decision.Limit} {unit} per window); retry in {decision.RetryAfter.TotalSeconds:0.###} s.",
-            ErrorTypes.RateLimit, "rate_limit_exceeded")
+            "rate_limit_exceeded")
         {
             RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds)),
         };
     }
 
-    /// <summary>The <c>x-ratelimit-*</c> headers OpenAI clients read, from the most specific limit that applies.</summary>
-    private static void SetRateLimitHeaders(HttpContext context, RateLimitDecision? decision, RateLimitHeaderNames names)
-    {
-        if (decision is not { } d)
-        {
-            return;
-        }
-
-        var headers = context.Response.Headers;
-        headers[names.Limit] = d.Limit.ToString(CultureInfo.InvariantCulture);
-        headers[names.Remaining] = d.Remaining.ToString(CultureInfo.InvariantCulture);
-        headers[names.Reset] = FormatReset(d.Allowed ? d.ResetAfter : d.RetryAfter);
-    }
-
-    private static readonly RateLimitHeaderNames RequestHeaders = new("requests");
-    private static readonly RateLimitHeaderNames TokenHeaders = new("tokens");
-
-    private sealed class RateLimitHeaderNames(string unit)
-    {
-        public string Unit { get; } = unit;
-
-        public string Limit { get; } = $"x-ratelimit-limit-{unit}";
-
-        public string Remaining { get; } = $"x-ratelimit-remaining-{unit}";
-
-        public string Reset { get; } = $"x-ratelimit-reset-{unit}";
-    }
-
-    /// <summary>OpenAI's reset format: <c>20ms</c>, <c>1s</c>, <c>6m0s</c>.</summary>
-    private static string FormatReset(TimeSpan span)
-    {
-        if (span < TimeSpan.FromSeconds(1))
-        {
-            return $"{Math.Ceiling(span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}ms";
-        }
-
-        var seconds = (long)Math.Ceiling(span.TotalSeconds);
-        return seconds < 60
-            ? $"{seconds.ToString(CultureInfo.InvariantCulture)}s"
-            : $"{(seconds / 60).ToString(CultureInfo.InvariantCulture)}m{(seconds % 60).ToString(CultureInfo.InvariantCulture)}s";
-    }
-
-    private static GatewayError Unauthorized(string message, string code) =>
-        new(StatusCodes.Status401Unauthorized, message, ErrorTypes.Authentication, code);
-
-    private static ReadOnlySpan<char> BearerOrApiKey(IHeaderDictionary headers)
-    {
-        var authorization = headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return authorization.AsSpan(7).Trim();
-        }
-
-        return headers["x-api-key"].ToString();
-    }
+    private static GovernanceDenial Unauthorized(string message, string code) => new(GovernanceDenialKind.Unauthenticated, message, code);
 }

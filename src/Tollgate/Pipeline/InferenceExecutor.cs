@@ -30,7 +30,7 @@ internal sealed class InferenceExecutor(
     RouteHealthRegistry routes,
     Storage.IGatewayStore store,
     GatewayConfigMonitor config,
-    Governance.GovernanceService governance,
+    GovernanceStage governance,
     RequestTelemetry telemetry,
     TimeProvider time,
     ILogger<InferenceExecutor> logger)
@@ -170,7 +170,7 @@ internal sealed class InferenceExecutor(
                 if (rules.Count > 0 && RoutingRules.Apply(rules, requested, virtualKey?.Id, virtualKey?.TeamId, context.Request.Headers, sniff.Metadata, Random.Shared, routes.Factor) is { } routed)
                 {
                     requested = routed.Target.Model;
-                    context.Response.Headers[GatewayHeaders.RouteRule] = routed.Rule.Name;
+                    GatewayHeaders.SetSafe(context.Response.Headers, GatewayHeaders.RouteRule, routed.Rule.Name);
                 }
 
                 // The request's own fallbacks win; otherwise the virtual key's, otherwise the config's for this model.
@@ -285,7 +285,7 @@ internal sealed class InferenceExecutor(
         }
 
         var admitSpan = GatewayTracing.StartStage(GatewayTracing.AdmitStage);
-        call.Error = governance.Admit(call, request.VirtualKey, out var ticket);
+        (call.Error, var ticket) = await governance.AdmitAsync(call, request.VirtualKey).ConfigureAwait(false);
         GatewayTracing.EndStage(admitSpan, call.Error);
         if (call.Error is not null)
         {
@@ -318,7 +318,18 @@ internal sealed class InferenceExecutor(
         }
 
         var translated = new PooledBufferWriter(body.WrittenCount + 1024);
-        var previousId = Api.Responses.ResponsesInboundRequest.ReadPreviousResponseId(document.RootElement);
+        string? previousId;
+        try
+        {
+            previousId = Api.Responses.ResponsesInboundRequest.ReadPreviousResponseId(document.RootElement);
+        }
+        catch (Exception ex) when (MalformedInput.Is(ex))
+        {
+            translated.Dispose();
+            document.Dispose();
+            return (null, GatewayError.BadRequest("'previous_response_id' is not valid Unicode text.", "previous_response_id"), null);
+        }
+
         var previous = previousId is null ? null : store.LoadResponse(previousId, time.GetUtcNow());
 
         // An id Tollgate did not store may belong to OpenAI (a passthrough); whether that is an error is decided per
@@ -330,9 +341,16 @@ internal sealed class InferenceExecutor(
         }
         Api.Responses.ResponsesError? error;
         Api.Responses.ResponsesRequestInfo info;
-        using (var writer = new Utf8JsonWriter(translated, JsonOutput.WriterOptions))
+        try
         {
+            using var writer = new Utf8JsonWriter(translated, JsonOutput.WriterOptions);
             error = Api.Responses.ResponsesInboundRequest.WriteChatRequest(document.RootElement, previous, writer, out info);
+        }
+        catch (Exception ex) when (MalformedInput.Is(ex))
+        {
+            translated.Dispose();
+            document.Dispose();
+            return (null, MalformedInput.Error(ex), null);
         }
 
         if (error is not null)
@@ -376,10 +394,10 @@ internal sealed class InferenceExecutor(
 
             return (translated, null);
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception ex) when (MalformedInput.Is(ex))
         {
             translated.Dispose();
-            return (null, GatewayError.BadRequest("The request body is not valid JSON."));
+            return (null, MalformedInput.Error(ex));
         }
     }
 
@@ -395,9 +413,9 @@ internal sealed class InferenceExecutor(
         {
             bodyError = call.Client.WriteBody(call, upstreamBody);
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception ex) when (MalformedInput.Is(ex))
         {
-            bodyError = GatewayError.BadRequest("The request body is not valid JSON.");
+            bodyError = MalformedInput.Error(ex);
         }
 
         return bodyError ?? await SendAsync(call, upstreamBody.WrittenMemory).ConfigureAwait(false);
@@ -424,7 +442,7 @@ internal sealed class InferenceExecutor(
 
             var keyIndex = KeySelector.IndexOf(provider, key);
             var keyBit = KeySelector.Bit(keyIndex);
-            var limitError = governance.TakeModelLimits(call, key, out var keyScoped);
+            var (limitError, keyScoped) = await governance.TakeModelLimitsAsync(call, key).ConfigureAwait(false);
             if (limitError is not null)
             {
                 lastError = limitError;

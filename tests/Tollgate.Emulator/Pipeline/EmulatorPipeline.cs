@@ -20,6 +20,8 @@ internal sealed class EmulatorPipeline(RequestJournal journal, FaultInjector fau
 {
     private const string ControlPrefix = "/_emulator";
 
+    private static readonly JsonDocumentOptions NoDuplicates = new() { AllowDuplicateProperties = false };
+
     public async Task InvokeAsync(HttpContext ctx, RequestDelegate next)
     {
         var request = ctx.Request;
@@ -69,7 +71,16 @@ internal sealed class EmulatorPipeline(RequestJournal journal, FaultInjector fau
                 emu.Fault = fault;
             }
 
-            await next(ctx);
+            try
+            {
+                await next(ctx);
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException or ArgumentException && !ctx.Response.HasStarted)
+            {
+                // A field of the wrong type (a number where text belongs, an unpaired surrogate): real providers validate
+                // their bodies and answer 400, so a fuzzed body must not make the emulator look like a failing upstream.
+                await FaultResponder.WriteAsync(ctx, provider, new FaultRule { Status = 400, Message = $"Invalid request body: {e.Message}" });
+            }
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {
@@ -129,10 +140,12 @@ internal sealed class EmulatorPipeline(RequestJournal journal, FaultInjector fau
 
         try
         {
-            return JsonNode.Parse(body) is JsonObject obj ? (obj, false) : (null, true);
+            // A duplicate key is refused here, as a parse error, rather than thrown later by JsonObject's dictionary.
+            return JsonNode.Parse(body, documentOptions: NoDuplicates) is JsonObject obj ? (obj, false) : (null, true);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a key that does not transcode (an unpaired surrogate escape).
             return (null, true);
         }
     }
