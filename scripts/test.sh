@@ -140,6 +140,16 @@ if [[ ! -f "$stamp" || "$SDK_NODE_DIR/package-lock.json" -nt "$stamp" || "$SDK_N
     fail_setup "npm ci in tests/sdk-node failed"
 fi
 
+# --- object storage emulators for the export tests (tests/Tollgate.Tests/Operations/Exports) ---------------
+# npm's s3rver, installed into tests/storage-emulators; the tests start it themselves on a free port.
+EMULATORS_DIR="$ROOT/tests/storage-emulators"
+stamp="$EMULATORS_DIR/node_modules/.package-lock.json"
+if [[ ! -f "$stamp" || "$EMULATORS_DIR/package-lock.json" -nt "$stamp" || "$EMULATORS_DIR/package.json" -nt "$stamp" ]]; then
+  echo "test.sh: npm ci in tests/storage-emulators"
+  (cd "$EMULATORS_DIR" && npm ci --no-audit --no-fund --loglevel=error) >>"$LOG" 2>&1 ||
+    fail_setup "npm ci in tests/storage-emulators failed"
+fi
+
 # --- tests ------------------------------------------------------------------------------------------
 # LogFilePrefix, not LogFileName: with a fixed name every test project of the solution writes the same
 # file and only the last survives (microsoft/vstest#3026). A test hung for 10 minutes is killed and

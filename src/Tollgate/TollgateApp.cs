@@ -4,6 +4,7 @@ using Tollgate.Configuration;
 using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
 using Tollgate.Operations.Alerts;
+using Tollgate.Operations.Exports;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Routing;
@@ -73,6 +74,7 @@ public static class TollgateApp
         services.AddHostedService(sp => sp.GetRequiredService<Governance.Usage.UsageWriter>());
         services.AddRequestLogs(options);
         services.AddAlerts(options);
+        services.AddExports();
         services.AddSingleton<Governance.GovernanceService>();
         services.AddSingleton<Pipeline.GovernanceStage>();
         services.AddSingleton<Governance.GovernanceRebuilder>();
@@ -115,6 +117,7 @@ public static class TollgateApp
         app.MapSettingsApi();
         app.MapLogsAdminApi();
         app.MapAlertsApi();
+        app.MapExportsApi();
         app.MapUi();
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using Tollgate.Operations.Alerts;
+using Tollgate.Operations.Exports;
 using Tollgate.Providers;
 
 namespace Tollgate.Configuration;
@@ -46,6 +47,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 : Governance.GovernanceConfig.Empty;
 
             var alerts = root.Object("alerts") is { } alertsSection ? AlertsConfigReader.Read(alertsSection, secrets) : AlertsConfig.Empty;
+            var exports = root.Object("exports") is { } exportsSection ? ExportsConfigReader.Read(exportsSection, secrets) : ExportsConfig.Empty;
             root.Finish(BifrostFields.Root, warnings);
             return new GatewayConfig
             {
@@ -56,6 +58,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 DefaultFallbacks = fallbacks,
                 Governance = governance,
                 Alerts = alerts,
+                Exports = exports,
                 Warnings = warnings,
             };
         }

@@ -117,6 +117,32 @@ internal abstract class RelationalRequestLogStore : IRequestLogStore
         }
     }
 
+    /// <summary>
+    /// Every entry with a time in [<paramref name="from"/>, <paramref name="to"/>), oldest first, read as enumerated;
+    /// with <paramref name="includeContent"/> the bodies too (scheduled exports).
+    /// </summary>
+    public async IAsyncEnumerable<RequestLogEntry> ReadWindowAsync(DateTimeOffset from, DateTimeOffset to, bool includeContent,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var columns = "r.seq, " + string.Join(", ", RequestLogSql.Columns.Split(", ").Select(c => "r." + c));
+        command.CommandText = includeContent
+            ? $"SELECT {columns}, c.request_body, c.response_body FROM request_logs r LEFT JOIN request_log_content c ON c.id = r.id AND c.time_ms = r.time_ms " +
+              "WHERE r.time_ms >= @from AND r.time_ms < @to ORDER BY r.time_ms, r.seq"
+            : $"SELECT {columns} FROM request_logs r WHERE r.time_ms >= @from AND r.time_ms < @to ORDER BY r.time_ms, r.seq";
+        RequestLogSql.Add(command, "@from", from.ToUnixTimeMilliseconds());
+        RequestLogSql.Add(command, "@to", to.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var bodies = RequestLogSql.ColumnCount + 1;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return includeContent
+                ? RequestLogSql.ReadEntry(reader, reader.IsDBNull(bodies) ? null : reader.GetString(bodies), reader.IsDBNull(bodies + 1) ? null : reader.GetString(bodies + 1))
+                : RequestLogSql.ReadEntry(reader);
+        }
+    }
+
     public async Task<RequestLogStats> StatsAsync(RequestLogFilter filter, DateTimeOffset from, DateTimeOffset to, int intervalSeconds, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(intervalSeconds, 1);
