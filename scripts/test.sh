@@ -131,6 +131,25 @@ SQL
 }
 ensure_postgres
 
+# --- deployment tests (tests/Tollgate.Tests/Deployment) ----------------------------------------------
+# No helm or container engine here: the chart is rendered by tests/chart-render, built with Debian's Go and the same
+# template libraries helm uses (sprig, ghodss/yaml); yamllint checks deploy/; dockerfile-utils (npm) lints the Dockerfile.
+ensure_pkg go golang-go
+for lib in github.com/Masterminds/sprig:golang-github-masterminds-sprig-dev github.com/ghodss/yaml:golang-github-ghodss-yaml-dev; do
+  [[ -d "/usr/share/gocode/src/${lib%%:*}" ]] || apt_install "the chart renderer" "${lib#*:}"
+done
+ensure_pkg yamllint yamllint
+ensure_pkg unshare util-linux
+# nginx -t checks deploy/nginx.conf.
+[[ -x /usr/sbin/nginx ]] || apt_install "the nginx.conf check" nginx
+DEPLOY_LINT_DIR="$ROOT/tests/deploy-lint"
+stamp="$DEPLOY_LINT_DIR/node_modules/.package-lock.json"
+if [[ ! -f "$stamp" || "$DEPLOY_LINT_DIR/package-lock.json" -nt "$stamp" ]]; then
+  echo "test.sh: npm ci in tests/deploy-lint"
+  (cd "$DEPLOY_LINT_DIR" && npm ci --no-audit --no-fund --loglevel=error) >>"$LOG" 2>&1 ||
+    fail_setup "npm ci in tests/deploy-lint failed"
+fi
+
 # --- node SDK tests' dependencies -------------------------------------------------------------------
 # npm writes node_modules/.package-lock.json on install; reinstall when the manifest or lock is newer.
 stamp="$SDK_NODE_DIR/node_modules/.package-lock.json"

@@ -1,5 +1,11 @@
 using Tollgate;
+using Tollgate.Api;
 using Tollgate.Configuration;
+
+if (args is [HealthCheckCommand.Flag, ..])
+{
+    return await HealthCheckCommand.RunAsync(args);
+}
 
 try
 {

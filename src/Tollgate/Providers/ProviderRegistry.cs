@@ -96,11 +96,12 @@ internal sealed class ProviderRegistry
         var key = (config.BaseUrl, config.Network.ConnectTimeout);
         if (!_invokers.TryGetValue(key, out var invoker))
         {
-            // One pooled handler per upstream, configured like YARP's forwarder client: no proxy, redirects,
-            // decompression or cookies; HttpMessageInvoker rather than HttpClient, which would buffer responses.
+            // One pooled handler per upstream, configured like YARP's forwarder client: no redirects, decompression or
+            // cookies, and no proxy unless the environment names one (UpstreamProxy); HttpMessageInvoker rather than
+            // HttpClient, which would buffer responses.
             var handler = new SocketsHttpHandler
             {
-                UseProxy = false,
+                UseProxy = UpstreamProxy.IsConfigured,
                 AllowAutoRedirect = false,
                 AutomaticDecompression = DecompressionMethods.None,
                 UseCookies = false,
