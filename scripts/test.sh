@@ -70,6 +70,14 @@ ensure_pkg npm npm
 # The UI tests (tests/Tollgate.Tests/Ui) drive Debian's Chromium through Playwright; no browser download.
 ensure_pkg chromium chromium fonts-dejavu-core
 
+# --- SMTP server for the alert email tests (tests/Tollgate.Tests/Operations/Alerts) ------------------------------
+# Debian's aiosmtpd, started by the tests themselves on a free port; it must be importable by Debian's own python3
+# (a pyenv or venv python3 earlier on PATH would not see the package).
+export TOLLGATE_TEST_PYTHON=/usr/bin/python3
+if ! { [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1; }; then
+  apt_install "the alert email tests" python3 python3-aiosmtpd
+fi
+
 # --- PostgreSQL for the storage tests ---------------------------------------------------------------
 # The PostgreSQL tests (tests/Tollgate.Tests/Storage) need a server on 127.0.0.1 and a role that may create databases:
 # each test class makes its own database and drops it after, so classes run in parallel. They read the connection
@@ -176,6 +184,16 @@ if [[ ! -f "$stamp" || "$SDK_NODE_DIR/package-lock.json" -nt "$stamp" || "$SDK_N
   echo "test.sh: npm ci in tests/sdk-node"
   (cd "$SDK_NODE_DIR" && npm ci --no-audit --no-fund --loglevel=error) >>"$LOG" 2>&1 ||
     fail_setup "npm ci in tests/sdk-node failed"
+fi
+
+# --- object storage emulators for the export tests (tests/Tollgate.Tests/Operations/Exports) ---------------
+# npm's s3rver, installed into tests/storage-emulators; the tests start it themselves on a free port.
+EMULATORS_DIR="$ROOT/tests/storage-emulators"
+stamp="$EMULATORS_DIR/node_modules/.package-lock.json"
+if [[ ! -f "$stamp" || "$EMULATORS_DIR/package-lock.json" -nt "$stamp" || "$EMULATORS_DIR/package.json" -nt "$stamp" ]]; then
+  echo "test.sh: npm ci in tests/storage-emulators"
+  (cd "$EMULATORS_DIR" && npm ci --no-audit --no-fund --loglevel=error) >>"$LOG" 2>&1 ||
+    fail_setup "npm ci in tests/storage-emulators failed"
 fi
 
 # --- tests ------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ internal static class Report
         var inv = CultureInfo.InvariantCulture;
         md.Append(inv, $"# Request log at {rows:N0} rows ({DateTime.UtcNow:yyyy-MM-dd})\n\n");
         md.Append(inv, $"`bench/logs/run.sh` on this machine ({Environment.ProcessorCount} cores, shared with other work). ");
-        md.Append("Rows cover 30 days; each query ran once to warm up, then 5 times (3 for stats 30 d and export); times in ms, median and max. ");
+        md.Append("Rows cover 30 days; each query ran once to warm up, then 5 times (3 for the rows-only and filtered stats over 30 d, and export); times in ms, median and max. ");
         md.Append("List queries ask for 50 rows (51 read, to know whether a next page exists). Goal: every list shape and stats 24 h under 300 ms.\n\n");
         foreach (var result in results)
         {

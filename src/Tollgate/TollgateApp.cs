@@ -6,6 +6,8 @@ using Tollgate.Cluster;
 using Tollgate.Configuration;
 using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
+using Tollgate.Operations.Alerts;
+using Tollgate.Operations.Exports;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Routing;
@@ -72,6 +74,8 @@ public static class TollgateApp
         services.AddHostedService(sp => sp.GetRequiredService<Governance.Usage.UsageWriter>());
         services.AddRequestLogs(options);
         services.AddAudit(options);
+        services.AddAlerts(options);
+        services.AddExports();
         services.AddSingleton<Governance.GovernanceService>();
         services.AddSingleton<Pipeline.GovernanceStage>();
         services.AddSingleton<Governance.GovernanceRebuilder>();
@@ -124,6 +128,8 @@ public static class TollgateApp
         app.MapLogsAdminApi();
         app.MapVaultsApi();
         app.MapAuditApi();
+        app.MapAlertsApi();
+        app.MapExportsApi();
         app.MapUi();
         app.MapFallback((HttpContext context) => ErrorResponses.WriteAsync(context,
             new GatewayError(StatusCodes.Status404NotFound, $"Unknown endpoint {context.Request.Method} {context.Request.Path}.",

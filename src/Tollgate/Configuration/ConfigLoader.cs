@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
+using Tollgate.Operations.Alerts;
+using Tollgate.Operations.Exports;
 using Tollgate.Providers;
 using Tollgate.Secrets;
 
@@ -51,6 +53,8 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 : Governance.GovernanceConfig.Empty;
             var cluster = Cluster.ClusterConfigReader.Read(root.Object("cluster"), warnings);
 
+            var alerts = root.Object("alerts") is { } alertsSection ? AlertsConfigReader.Read(alertsSection, secrets) : AlertsConfig.Empty;
+            var exports = root.Object("exports") is { } exportsSection ? ExportsConfigReader.Read(exportsSection, secrets) : ExportsConfig.Empty;
             root.Finish(BifrostFields.Root, warnings);
             return new GatewayConfig
             {
@@ -62,6 +66,8 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 Governance = governance,
                 Cluster = cluster,
                 FileHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json)))[..12],
+                Alerts = alerts,
+                Exports = exports,
                 Warnings = warnings,
                 Vaults = vaults.Set,
                 VaultReferences = vaults.References,

@@ -36,6 +36,12 @@ public sealed record GatewayConfig
     /// <summary>Vault secrets this snapshot's values came from, which the refresher reads again (docs/secrets.md).</summary>
     public IReadOnlyList<Secrets.VaultReference> VaultReferences { get; init; } = [];
 
+    /// <summary>Alert channels and rules (<c>alerts</c>).</summary>
+    public Operations.Alerts.AlertsConfig Alerts { get; init; } = Operations.Alerts.AlertsConfig.Empty;
+
+    /// <summary>Scheduled request log exports (<c>exports</c>).</summary>
+    public Operations.Exports.ExportsConfig Exports { get; init; } = Operations.Exports.ExportsConfig.Empty;
+
     /// <summary>Bifrost fields the file used that Tollgate does not implement yet, by JSON path; logged at start-up.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Tollgate.Observability.RequestLogs;
 
 /// <summary>
@@ -64,6 +66,116 @@ internal sealed class LatencyHistogram
         }
 
         return _max;
+    }
+
+    /// <summary>
+    /// The counts as bytes for the per-minute rollup: min and max, then (index gap, count) varint pairs of the non-empty
+    /// buckets only, so a minute with a handful of requests costs a few dozen bytes, not the full array.
+    /// </summary>
+    public byte[] ToBytes()
+    {
+        var buffer = new List<byte>(32);
+        Span<byte> eight = stackalloc byte[8];
+        BinaryPrimitives.WriteDoubleLittleEndian(eight, Count == 0 ? 0 : _min);
+        buffer.AddRange(eight);
+        BinaryPrimitives.WriteDoubleLittleEndian(eight, _max);
+        buffer.AddRange(eight);
+        var last = -1;
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            if (_counts[i] != 0)
+            {
+                WriteVarint(buffer, (ulong)(i - last));
+                WriteVarint(buffer, (ulong)_counts[i]);
+                last = i;
+            }
+        }
+
+        return [.. buffer];
+    }
+
+    /// <summary>Adds counts written by <see cref="ToBytes"/> (exactly as if their latencies had been added here).</summary>
+    public void Merge(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 16)
+        {
+            return;
+        }
+
+        var min = BinaryPrimitives.ReadDoubleLittleEndian(bytes);
+        var max = BinaryPrimitives.ReadDoubleLittleEndian(bytes[8..]);
+        var position = 16;
+        var index = -1;
+        long added = 0;
+        while (position < bytes.Length)
+        {
+            index += (int)ReadVarint(bytes, ref position);
+            var count = (long)ReadVarint(bytes, ref position);
+            if ((uint)index >= (uint)_counts.Length)
+            {
+                throw new InvalidDataException("A latency histogram names a bucket beyond its range.");
+            }
+
+            _counts[index] += count;
+            added += count;
+        }
+
+        if (added > 0)
+        {
+            Count += added;
+            _min = Math.Min(_min, min);
+            _max = Math.Max(_max, max);
+        }
+    }
+
+    /// <summary>Adds another histogram's counts.</summary>
+    public void Merge(LatencyHistogram other)
+    {
+        if (other.Count == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            _counts[i] += other._counts[i];
+        }
+
+        Count += other.Count;
+        _min = Math.Min(_min, other._min);
+        _max = Math.Max(_max, other._max);
+    }
+
+    private static void WriteVarint(List<byte> buffer, ulong value)
+    {
+        while (value >= 0x80)
+        {
+            buffer.Add((byte)(value | 0x80));
+            value >>= 7;
+        }
+
+        buffer.Add((byte)value);
+    }
+
+    private static ulong ReadVarint(ReadOnlySpan<byte> bytes, ref int position)
+    {
+        ulong value = 0;
+        for (var shift = 0; shift < 64; shift += 7)
+        {
+            if (position >= bytes.Length)
+            {
+                throw new InvalidDataException("A latency histogram ends inside a number.");
+            }
+
+            var b = bytes[position++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+
+        throw new InvalidDataException("A latency histogram holds a number too long.");
     }
 
     private static int Index(double latencyMs)

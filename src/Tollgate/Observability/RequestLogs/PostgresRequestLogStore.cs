@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
+using Tollgate.Observability.RequestLogs.Rollup;
 using Tollgate.Storage;
 
 namespace Tollgate.Observability.RequestLogs;
@@ -58,7 +59,7 @@ internal sealed class PostgresRequestLogStore : RelationalRequestLogStore
                 request_body TEXT,
                 response_body TEXT
             );
-            """ + RequestLogIndexes.Postgres);
+            """ + RequestLogIndexes.Postgres + RequestLogRollupSql.Ddl("BIGINT", "DOUBLE PRECISION", "TEXT COLLATE \"C\"", "BYTEA"));
     }
 
     protected override string ExplainPrefix => "EXPLAIN ";
@@ -148,6 +149,17 @@ internal sealed class PostgresRequestLogStore : RelationalRequestLogStore
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await RequestLogRollupWriter.WriteAsync(connection, transaction, RequestLogRollup.Of(batch), lockRows: true, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override bool LockRollupRows => true;
+
+    protected override async Task RunInWriteTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await work(connection, transaction).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -163,6 +175,14 @@ internal sealed class PostgresRequestLogStore : RelationalRequestLogStore
             command.Parameters.AddWithValue("cutoff", cutoff.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("chunk", chunk);
             deleted = Math.Max(deleted, await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        await using (var rollup = new NpgsqlCommand(RequestLogRollupSql.DeleteMinutes + "; " + RequestLogRollupSql.DeleteHours, connection))
+        {
+            var cutoffMs = cutoff.ToUnixTimeMilliseconds();
+            rollup.Parameters.AddWithValue("minute_cutoff", RequestLogRollup.Floor(cutoffMs, RequestLogRollup.MinuteMs));
+            rollup.Parameters.AddWithValue("hour_cutoff", RequestLogRollup.Floor(cutoffMs, RequestLogRollup.HourMs));
+            await rollup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return deleted;

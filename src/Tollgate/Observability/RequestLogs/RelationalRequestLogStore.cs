@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Tollgate.Governance.Pricing;
+using Tollgate.Observability.RequestLogs.Rollup;
 
 namespace Tollgate.Observability.RequestLogs;
 
@@ -12,6 +14,8 @@ namespace Tollgate.Observability.RequestLogs;
 internal abstract class RelationalRequestLogStore : IRequestLogStore
 {
     public const int MaxTopModels = 10;
+
+    private bool _rollupReady;
 
     /// <summary>A connection for reads (SQLite: never the writer's, so a long export does not hold up writes).</summary>
     protected abstract ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken);
@@ -113,86 +117,309 @@ internal abstract class RelationalRequestLogStore : IRequestLogStore
         }
     }
 
+    /// <summary>
+    /// Every entry with a time in [<paramref name="from"/>, <paramref name="to"/>), oldest first, read as enumerated;
+    /// with <paramref name="includeContent"/> the bodies too (scheduled exports).
+    /// </summary>
+    public async IAsyncEnumerable<RequestLogEntry> ReadWindowAsync(DateTimeOffset from, DateTimeOffset to, bool includeContent,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var columns = "r.seq, " + string.Join(", ", RequestLogSql.Columns.Split(", ").Select(c => "r." + c));
+        command.CommandText = includeContent
+            ? $"SELECT {columns}, c.request_body, c.response_body FROM request_logs r LEFT JOIN request_log_content c ON c.id = r.id AND c.time_ms = r.time_ms " +
+              "WHERE r.time_ms >= @from AND r.time_ms < @to ORDER BY r.time_ms, r.seq"
+            : $"SELECT {columns} FROM request_logs r WHERE r.time_ms >= @from AND r.time_ms < @to ORDER BY r.time_ms, r.seq";
+        RequestLogSql.Add(command, "@from", from.ToUnixTimeMilliseconds());
+        RequestLogSql.Add(command, "@to", to.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var bodies = RequestLogSql.ColumnCount + 1;
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return includeContent
+                ? RequestLogSql.ReadEntry(reader, reader.IsDBNull(bodies) ? null : reader.GetString(bodies), reader.IsDBNull(bodies + 1) ? null : reader.GetString(bodies + 1))
+                : RequestLogSql.ReadEntry(reader);
+        }
+    }
+
     public async Task<RequestLogStats> StatsAsync(RequestLogFilter filter, DateTimeOffset from, DateTimeOffset to, int intervalSeconds, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(intervalSeconds, 1);
+        await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // The rollup answers unfiltered stats whose buckets are whole minutes; a filter (or the backfill still running)
+        // reads the rows, which every selective filter's index keeps fast.
+        var useRollup = filter with { From = null, To = null } == RequestLogFilter.None && intervalSeconds % 60 == 0
+            && await IsRollupReadyAsync(connection, cancellationToken).ConfigureAwait(false);
+        return await StatsAsync(connection, filter, from, to, intervalSeconds, useRollup, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The stats from the rows alone, never the rollup (benchmarks: the figure before the rollup, in the same run).</summary>
+    public async Task<RequestLogStats> StatsFromRowsAsync(RequestLogFilter filter, DateTimeOffset from, DateTimeOffset to, int intervalSeconds, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await StatsAsync(connection, filter, from, to, intervalSeconds, useRollup: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RequestLogStats> StatsAsync(DbConnection connection, RequestLogFilter filter, DateTimeOffset from, DateTimeOffset to, int intervalSeconds,
+        bool useRollup, CancellationToken cancellationToken)
+    {
         var intervalMs = intervalSeconds * 1000L;
         // Buckets on multiples of the interval (whole minutes, hours, days in UTC), so charts line up across requests.
-        var startMs = Math.DivRem(from.ToUnixTimeMilliseconds(), intervalMs, out var remainder) * intervalMs - (remainder < 0 ? intervalMs : 0);
+        var startMs = RequestLogRollup.Floor(from.ToUnixTimeMilliseconds(), intervalMs);
+        var fromMs = from.ToUnixTimeMilliseconds();
         var endMs = to.ToUnixTimeMilliseconds();
         var count = (int)Math.Max(0, (endMs - startMs + intervalMs - 1) / intervalMs);
         var ranged = filter with { From = from, To = to };
-
-        await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
         var sums = new BucketSums[count];
-        await using (var command = BucketCommand(connection, ranged, startMs, intervalMs))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var index = reader.GetInt64(0);
-                if (index < 0 || index >= count)
-                {
-                    continue;
-                }
-
-                sums[index] = new BucketSums(reader.GetInt64(1), GetLong(reader, 2), GetLong(reader, 3), GetLong(reader, 4), GetLong(reader, 5),
-                    GetDouble(reader, 6), GetDouble(reader, 7), GetDouble(reader, 8), GetLong(reader, 9));
-            }
-        }
-
-        // Percentiles need every latency: only that one column crosses into .NET. Buckets and the model breakdown stay
-        // GROUP BYs, which SQLite runs far faster in C than a reader loop can (1M rows, 24 h stats: 113 ms against 407 ms
-        // when all columns were read and summed here; bench/results/2026-11-23-logs.md).
         var histogram = new LatencyHistogram();
-        await using (var command = connection.CreateCommand())
+
+        // The rollup covers the whole minutes of the range; the rows cover the partial minutes at either end.
+        var minuteStart = RequestLogRollup.Ceiling(fromMs, RequestLogRollup.MinuteMs);
+        var minuteEnd = RequestLogRollup.Floor(endMs, RequestLogRollup.MinuteMs);
+        IReadOnlyList<RequestLogFilter> rowRanges = useRollup && minuteEnd > minuteStart
+            ? [filter with { From = from, To = DateTimeOffset.FromUnixTimeMilliseconds(minuteStart) }, filter with { From = DateTimeOffset.FromUnixTimeMilliseconds(minuteEnd), To = to }]
+            : [ranged];
+        if (rowRanges.Count == 2)
         {
-            var sql = new StringBuilder("SELECT latency_ms FROM request_logs");
-            RequestLogSql.AppendWhere(sql, command, ranged);
-            command.CommandText = sql.ToString();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                histogram.Add(reader.GetDouble(0));
-            }
+            await AddMinutesAsync(connection, minuteStart, minuteEnd, startMs, intervalMs, sums, histogram, cancellationToken).ConfigureAwait(false);
         }
 
-        var top = new List<RequestLogModelStats>(MaxTopModels);
-        await using (var command = connection.CreateCommand())
+        foreach (var range in rowRanges)
         {
-            var sql = new StringBuilder("""
-                SELECT provider, model, COUNT(*) AS requests, SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
-                    CAST(SUM(prompt_tokens) AS BIGINT), CAST(SUM(completion_tokens) AS BIGINT), CAST(SUM(cost_nano) AS BIGINT)
-                FROM request_logs
-                """);
-            RequestLogSql.AppendWhere(sql, command, ranged);
-            sql.Append(" GROUP BY provider, model ORDER BY requests DESC, provider, model LIMIT ").Append(MaxTopModels);
-            command.CommandText = sql.ToString();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            if (range.From >= range.To)
             {
-                top.Add(new RequestLogModelStats(reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
-                    reader.GetInt64(2), GetLong(reader, 3), GetLong(reader, 4), GetLong(reader, 5), CostCalculator.FromNanoUsd(GetLong(reader, 6))));
+                continue;
             }
+
+            await AddRowBucketsAsync(connection, range, startMs, intervalMs, sums, cancellationToken).ConfigureAwait(false);
+            await AddRowLatenciesAsync(connection, range, histogram, cancellationToken).ConfigureAwait(false);
         }
 
+        var top = await TopModelsAsync(connection, filter, fromMs, endMs, useRollup, cancellationToken).ConfigureAwait(false);
         var buckets = new List<RequestLogStatsBucket>(count);
         var total = default(BucketSums);
-        double maxLatency = 0;
         for (var i = 0; i < count; i++)
         {
             var s = sums[i];
             buckets.Add(new RequestLogStatsBucket(DateTimeOffset.FromUnixTimeMilliseconds(startMs + (i * intervalMs)), s.Requests, s.Errors,
                 s.PromptTokens, s.CompletionTokens, CostCalculator.FromNanoUsd(s.CostNano), Average(s.LatencySum, s.Requests), s.MaxLatency,
                 Average(s.TtftSum, s.TtftCount)));
-            total = new BucketSums(total.Requests + s.Requests, total.Errors + s.Errors, total.PromptTokens + s.PromptTokens,
-                total.CompletionTokens + s.CompletionTokens, total.CostNano + s.CostNano, total.LatencySum + s.LatencySum, 0, 0, 0);
-            maxLatency = Math.Max(maxLatency, s.MaxLatency);
+            total.Add(s);
         }
 
         var totals = new RequestLogStatsTotals(total.Requests, total.Errors, total.PromptTokens, total.CompletionTokens,
             CostCalculator.FromNanoUsd(total.CostNano), Average(total.LatencySum, total.Requests), histogram.Percentile(0.50), histogram.Percentile(0.95));
         return new RequestLogStats(intervalSeconds, from, to, buckets, totals, top);
+    }
+
+    private static async Task AddRowBucketsAsync(DbConnection connection, RequestLogFilter ranged, long startMs, long intervalMs, BucketSums[] sums, CancellationToken cancellationToken)
+    {
+        await using var command = BucketCommand(connection, ranged, startMs, intervalMs);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var index = reader.GetInt64(0);
+            if (index >= 0 && index < sums.Length)
+            {
+                sums[index].Add(new BucketSums(reader.GetInt64(1), GetLong(reader, 2), GetLong(reader, 3), GetLong(reader, 4), GetLong(reader, 5),
+                    GetDouble(reader, 6), GetDouble(reader, 7), GetDouble(reader, 8), GetLong(reader, 9)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Percentiles need every latency: only that one column crosses into .NET. Buckets and the model breakdown stay
+    /// GROUP BYs, which SQLite runs far faster in C than a reader loop can (1M rows, 24 h stats: 113 ms against 407 ms
+    /// when all columns were read and summed here; bench/results/2026-11-23-logs.md).
+    /// </summary>
+    private static async Task AddRowLatenciesAsync(DbConnection connection, RequestLogFilter ranged, LatencyHistogram histogram, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT latency_ms FROM request_logs");
+        RequestLogSql.AppendWhere(sql, command, ranged);
+        command.CommandText = sql.ToString();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            histogram.Add(reader.GetDouble(0));
+        }
+    }
+
+    /// <summary>The rollup's minutes in [<paramref name="fromMinute"/>, <paramref name="toMinute"/>): each lies wholly in one bucket.</summary>
+    private static async Task AddMinutesAsync(DbConnection connection, long fromMinute, long toMinute, long startMs, long intervalMs, BucketSums[] sums,
+        LatencyHistogram histogram, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = RequestLogRollupSql.SelectMinutes + " WHERE minute_ms >= @from_minute AND minute_ms < @to_minute";
+        RequestLogSql.Add(command, "@from_minute", fromMinute);
+        RequestLogSql.Add(command, "@to_minute", toMinute);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var index = (reader.GetInt64(0) - startMs) / intervalMs;
+            if (index >= 0 && index < sums.Length)
+            {
+                sums[index].Add(new BucketSums(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
+                    reader.GetDouble(6), reader.GetDouble(7), reader.GetDouble(8), reader.GetInt64(9)));
+            }
+
+            if (!reader.IsDBNull(10))
+            {
+                histogram.Merge((byte[])reader.GetValue(10));
+            }
+        }
+    }
+
+    private static async Task<List<RequestLogModelStats>> TopModelsAsync(DbConnection connection, RequestLogFilter filter, long fromMs, long toMs, bool useRollup,
+        CancellationToken cancellationToken)
+    {
+        var models = new Dictionary<(string Provider, string Model), HourRollupSums>();
+        var hourStart = RequestLogRollup.Ceiling(fromMs, RequestLogRollup.HourMs);
+        var hourEnd = RequestLogRollup.Floor(toMs, RequestLogRollup.HourMs);
+        (long From, long To)[] rowRanges = useRollup && hourEnd > hourStart ? [(fromMs, hourStart), (hourEnd, toMs)] : [(fromMs, toMs)];
+        if (rowRanges.Length == 2)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT k1, k2, SUM(requests), SUM(errors), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost_nano)
+                FROM request_log_hours WHERE dim = @dim AND hour_ms >= @from_hour AND hour_ms < @to_hour GROUP BY k1, k2
+                """;
+            RequestLogSql.Add(command, "@dim", (long)RollupDimension.Model);
+            RequestLogSql.Add(command, "@from_hour", hourStart);
+            RequestLogSql.Add(command, "@to_hour", hourEnd);
+            await ReadModelsAsync(command, models, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (rangeFrom, rangeTo) in rowRanges)
+        {
+            if (rangeFrom >= rangeTo)
+            {
+                continue;
+            }
+
+            await using var command = connection.CreateCommand();
+            var sql = new StringBuilder("""
+                SELECT provider, model, COUNT(*), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
+                    CAST(SUM(prompt_tokens) AS BIGINT), CAST(SUM(completion_tokens) AS BIGINT), CAST(SUM(cost_nano) AS BIGINT)
+                FROM request_logs
+                """);
+            RequestLogSql.AppendWhere(sql, command, filter with { From = DateTimeOffset.FromUnixTimeMilliseconds(rangeFrom), To = DateTimeOffset.FromUnixTimeMilliseconds(rangeTo) });
+            command.CommandText = sql.Append(" GROUP BY provider, model").ToString();
+            await ReadModelsAsync(command, models, cancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. models
+            .OrderByDescending(m => m.Value.Requests).ThenBy(m => m.Key.Provider, StringComparer.Ordinal).ThenBy(m => m.Key.Model, StringComparer.Ordinal)
+            .Take(MaxTopModels)
+            .Select(m => new RequestLogModelStats(NullIfEmpty(m.Key.Provider), NullIfEmpty(m.Key.Model), m.Value.Requests, m.Value.Errors,
+                m.Value.PromptTokens, m.Value.CompletionTokens, CostCalculator.FromNanoUsd(m.Value.CostNano)))];
+    }
+
+    private static async Task ReadModelsAsync(DbCommand command, Dictionary<(string Provider, string Model), HourRollupSums> models, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var key = (reader.IsDBNull(0) ? "" : reader.GetString(0), reader.IsDBNull(1) ? "" : reader.GetString(1));
+            CollectionsMarshal.GetValueRefOrAddDefault(models, key, out _).Add(new HourRollupSums
+            {
+                Requests = GetLong(reader, 2),
+                Errors = GetLong(reader, 3),
+                PromptTokens = GetLong(reader, 4),
+                CompletionTokens = GetLong(reader, 5),
+                CostNano = GetLong(reader, 6),
+            });
+        }
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    /// <summary>True once the rows from before the rollup existed are in it (cached once true: it never goes back).</summary>
+    protected async ValueTask<bool> IsRollupReadyAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _rollupReady))
+        {
+            return true;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = RequestLogRollupSql.SelectState;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var ready = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt64(1) >= reader.GetInt64(0);
+        if (ready)
+        {
+            Volatile.Write(ref _rollupReady, true);
+        }
+
+        return ready;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction, serialised with the batch writes (backfill chunks).</summary>
+    protected abstract Task RunInWriteTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken);
+
+    /// <summary>PostgreSQL locks rollup rows it merges (several instances write); SQLite's one writer needs no lock.</summary>
+    protected abstract bool LockRollupRows { get; }
+
+    /// <summary>
+    /// Rolls up the next <paramref name="chunk"/> rows of those that predate the rollup, in one transaction with the
+    /// checkpoint, so a crash mid-backfill resumes where it stopped without counting a row twice. False when done.
+    /// </summary>
+    public async Task<bool> BackfillRollupAsync(int chunk, CancellationToken cancellationToken = default)
+    {
+        var more = false;
+        await RunInWriteTransactionAsync(async (connection, transaction) =>
+        {
+            long through, done;
+            await using (var state = connection.CreateCommand())
+            {
+                state.Transaction = transaction;
+                state.CommandText = RequestLogRollupSql.SelectState + (LockRollupRows ? " FOR UPDATE" : "");
+                await using var reader = await state.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                (through, done) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+
+            if (done >= through)
+            {
+                return;
+            }
+
+            var rollup = new RequestLogRollup();
+            var rows = 0;
+            await using (var select = connection.CreateCommand())
+            {
+                select.Transaction = transaction;
+                select.CommandText = RequestLogSql.Select + " WHERE seq > @done AND seq <= @through ORDER BY seq LIMIT @chunk";
+                RequestLogSql.Add(select, "@done", done);
+                RequestLogSql.Add(select, "@through", through);
+                RequestLogSql.Add(select, "@chunk", chunk);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rollup.LastSeq = RequestLogSql.ReadSeq(reader);
+                    rollup.Add(RequestLogSql.ReadEntry(reader));
+                    rows++;
+                }
+            }
+
+            await RequestLogRollupWriter.WriteAsync(connection, transaction, rollup, LockRollupRows, cancellationToken).ConfigureAwait(false);
+            var newDone = rows < chunk ? through : rollup.LastSeq;
+            await using (var update = connection.CreateCommand())
+            {
+                update.Transaction = transaction;
+                update.CommandText = "UPDATE request_log_rollup_state SET done_seq = @done WHERE id = 1";
+                RequestLogSql.Add(update, "@done", newDone);
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            more = newDone < through;
+        }, cancellationToken).ConfigureAwait(false);
+        return more;
     }
 
     private static DbCommand ListCommand(DbConnection connection, RequestLogFilter filter, RequestLogCursor? after, int limit)
@@ -243,6 +470,30 @@ internal abstract class RelationalRequestLogStore : IRequestLogStore
 
     private static double Average(double sum, long count) => count == 0 ? 0 : Math.Round(sum / count, 3);
 
-    private readonly record struct BucketSums(long Requests, long Errors, long PromptTokens, long CompletionTokens, long CostNano,
-        double LatencySum, double MaxLatency, double TtftSum, long TtftCount);
+    private struct BucketSums(long requests, long errors, long promptTokens, long completionTokens, long costNano,
+        double latencySum, double maxLatency, double ttftSum, long ttftCount)
+    {
+        public long Requests = requests;
+        public long Errors = errors;
+        public long PromptTokens = promptTokens;
+        public long CompletionTokens = completionTokens;
+        public long CostNano = costNano;
+        public double LatencySum = latencySum;
+        public double MaxLatency = maxLatency;
+        public double TtftSum = ttftSum;
+        public long TtftCount = ttftCount;
+
+        public void Add(in BucketSums other)
+        {
+            Requests += other.Requests;
+            Errors += other.Errors;
+            PromptTokens += other.PromptTokens;
+            CompletionTokens += other.CompletionTokens;
+            CostNano += other.CostNano;
+            LatencySum += other.LatencySum;
+            MaxLatency = Math.Max(MaxLatency, other.MaxLatency);
+            TtftSum += other.TtftSum;
+            TtftCount += other.TtftCount;
+        }
+    }
 }

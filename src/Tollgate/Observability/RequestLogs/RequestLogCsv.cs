@@ -57,6 +57,19 @@ internal static class RequestLogCsv
         line.Append(entry.Fallbacks.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
     }
 
+    /// <summary>The header with the two content columns at the end (exports that ask for content).</summary>
+    public static readonly string HeaderWithContent = Header[..^2] + ",request_body,response_body\r\n";
+
+    /// <summary>A row with the content columns (<see cref="HeaderWithContent"/>).</summary>
+    public static void AppendRowWithContent(StringBuilder line, RequestLogEntry entry)
+    {
+        AppendRow(line, entry);
+        line.Length -= 2;
+        line.Append(',');
+        Text(line, entry.RequestBody).Append(',');
+        Text(line, entry.ResponseBody).Append("\r\n");
+    }
+
     /// <summary>One text cell, neutralised and quoted as needed; null is an empty cell.</summary>
     public static StringBuilder Text(StringBuilder line, string? value)
     {

@@ -14,4 +14,10 @@ internal static partial class RequestLogLog
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Request log retention sweep failed; it runs again in an hour")]
     public static partial void RetentionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Request log rollup: backfilled {Chunks} chunks of existing entries")]
+    public static partial void RollupBackfilled(ILogger logger, int chunks);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "Request log rollup backfill failed; stats read the entries until it completes at the next start")]
+    public static partial void RollupBackfillFailed(ILogger logger, Exception exception);
 }

@@ -1,5 +1,6 @@
 using Npgsql;
 using Tollgate.Configuration;
+using Tollgate.Observability.RequestLogs.Rollup;
 
 namespace Tollgate.Observability.RequestLogs;
 
@@ -37,6 +38,7 @@ internal static class RequestLogServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<RequestLogRetention>>(), sp.GetRequiredService<Cluster.IClusterLeadership>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<RequestLogRetention>());
+        services.AddHostedService<RequestLogRollupBackfill>();
         return services;
     }
 }

@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Tollgate.Observability.RequestLogs.Rollup;
+using Tollgate.Storage;
 
 namespace Tollgate.Observability.RequestLogs;
 
@@ -50,12 +52,12 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
             request_body TEXT,
             response_body TEXT
         );
-        """ + RequestLogIndexes.Sqlite;
+        """ + RequestLogIndexes.Sqlite + RequestLogRollupSql.Ddl("INTEGER", "REAL", "TEXT", "BLOB", " WITHOUT ROWID");
 
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private Tollgate.Storage.SqliteBatchInsert? _insert;
+    private SqliteBatchInsert? _insert;
     private SqliteCommand? _insertContent;
 
     public SqliteRequestLogStore(string path)
@@ -96,7 +98,7 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await Tollgate.Storage.BlockingStorageWork.Run(() => Append(batch)).ConfigureAwait(false);
+            await BlockingStorageWork.Run(() => Append(batch)).ConfigureAwait(false);
         }
         finally
         {
@@ -109,7 +111,7 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
         using var transaction = _writer.BeginTransaction();
         // One prepared statement for the writer's lifetime, bound through SQLite directly: Microsoft.Data.Sqlite's
         // parameters allocate a binder per value and box every number, 27 columns for every request served.
-        var insert = _insert ??= new Tollgate.Storage.SqliteBatchInsert(_writer, InsertSql);
+        var insert = _insert ??= new SqliteBatchInsert(_writer, InsertSql);
         foreach (var entry in batch)
         {
             Bind(insert, entry);
@@ -133,6 +135,9 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
             content.ExecuteNonQuery();
         }
 
+        // Microsoft.Data.Sqlite's async calls complete synchronously, so waiting here blocks nothing more than the
+        // synchronous calls above (this runs on the blocking-work thread).
+        RequestLogRollupWriter.WriteAsync(_writer, transaction, RequestLogRollup.Of(batch), lockRows: false, CancellationToken.None).GetAwaiter().GetResult();
         transaction.Commit();
     }
 
@@ -155,8 +160,41 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
                 deleted = Math.Max(deleted, command.ExecuteNonQuery());
             }
 
+            DeleteRollup(transaction, cutoff);
+
             transaction.Commit();
             return deleted;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private void DeleteRollup(SqliteTransaction transaction, DateTimeOffset cutoff)
+    {
+        using var command = _writer.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = RequestLogRollupSql.DeleteMinutes + "; " + RequestLogRollupSql.DeleteHours;
+        var cutoffMs = cutoff.ToUnixTimeMilliseconds();
+        command.Parameters.AddWithValue("@minute_cutoff", RequestLogRollup.Floor(cutoffMs, RequestLogRollup.MinuteMs));
+        command.Parameters.AddWithValue("@hour_cutoff", RequestLogRollup.Floor(cutoffMs, RequestLogRollup.HourMs));
+        command.ExecuteNonQuery();
+    }
+
+    protected override bool LockRollupRows => false;
+
+    protected override async Task RunInWriteTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await BlockingStorageWork.Run(() =>
+            {
+                using var transaction = _writer.BeginTransaction();
+                work(_writer, transaction).GetAwaiter().GetResult();
+                transaction.Commit();
+            }).ConfigureAwait(false);
         }
         finally
         {
@@ -180,7 +218,7 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
         + string.Join(", ", Enumerable.Range(1, RequestLogSql.ColumnCount).Select(i => "?" + i)) + ")";
 
     /// <summary>The values of one entry in <see cref="RequestLogSql.Columns"/> order (positions are 1-based).</summary>
-    private static void Bind(Tollgate.Storage.SqliteBatchInsert insert, RequestLogEntry entry)
+    private static void Bind(SqliteBatchInsert insert, RequestLogEntry entry)
     {
         insert.Text(1, entry.Id);
         insert.Int64(2, entry.Time.ToUnixTimeMilliseconds());

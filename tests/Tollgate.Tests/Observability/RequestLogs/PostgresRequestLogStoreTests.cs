@@ -23,6 +23,12 @@ public sealed class PostgresRequestLogStoreTests(PostgresDatabase database) : Re
 
     private protected override IRequestLogStore OpenStore() => new PostgresRequestLogStore(DataSource);
 
+    private protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
     [Fact]
     public async Task Append_TextWithANulCharacter_IsStoredWithoutFailingTheBatch()
     {

@@ -12,6 +12,111 @@ public abstract class RequestLogStoreContractTests : IAsyncLifetime
     /// <summary>A store on this test's storage, creating its tables when missing; a new instance each call.</summary>
     private protected abstract IRequestLogStore OpenStore();
 
+    /// <summary>Runs SQL on this test's storage (to put a store back in the state of an earlier version).</summary>
+    private protected abstract Task ExecuteSqlAsync(string sql);
+
+    /// <summary>Entries 17 s apart over about 3.3 hours, in several batches, with whole-millisecond latencies (sums stay exact).</summary>
+    private static List<RequestLogEntry> Spread(int count, int offset = 0) =>
+        [.. RequestLogEntries.Varied(count + offset).Skip(offset).Select((e, i) => e with { Time = RequestLogEntries.Start.AddSeconds(((i + offset) * 17) + 0.25) })];
+
+    private static async Task AppendInBatchesAsync(IRequestLogStore store, List<RequestLogEntry> entries, int batch)
+    {
+        for (var i = 0; i < entries.Count; i += batch)
+        {
+            await store.AppendAsync(entries.GetRange(i, Math.Min(batch, entries.Count - i)));
+        }
+    }
+
+    /// <summary>Ranges whose ends fall inside minutes and hours, whole hours, and one with no whole minute.</summary>
+    public static TheoryData<int, int, int> StatsRanges() => new()
+    {
+        { 7, 11_000, 60 },
+        { 0, 12_000, 300 },
+        { 3_600, 7_200, 3600 },
+        { 95, 130, 60 },
+        { 1_000, 9_000, 10800 },
+        { 0, 86_400, 900 },
+    };
+
+    [Theory]
+    [MemberData(nameof(StatsRanges))]
+    public async Task Stats_FromTheRollup_AreExactlyTheStatsOfTheRows(int fromSeconds, int toSeconds, int interval)
+    {
+        var store = (RelationalRequestLogStore)OpenStore();
+        await AppendInBatchesAsync(store, Spread(700), batch: 37);
+        var from = RequestLogEntries.Start.AddSeconds(fromSeconds).AddMilliseconds(130);
+        var to = RequestLogEntries.Start.AddSeconds(toSeconds).AddMilliseconds(70);
+
+        var rollup = await store.StatsAsync(RequestLogFilter.None, from, to, interval);
+        var rows = await store.StatsFromRowsAsync(RequestLogFilter.None, from, to, interval);
+
+        Assert.True(rows.Totals.Requests > 0);
+        Assert.Equal(rows.Buckets, rollup.Buckets);
+        Assert.Equal(rows.Totals, rollup.Totals);
+        Assert.Equal(rows.TopModels, rollup.TopModels);
+    }
+
+    [Fact]
+    public async Task Rollup_Backfill_RollsUpOlderRowsOnce_AndResumesAfterACrash()
+    {
+        var store = OpenStore();
+        var before = Spread(500);
+        await AppendInBatchesAsync(store, before, batch: 100);
+        // As an earlier version left it: rows, no rollup, the backfill's range set by the first start of this one.
+        await ExecuteSqlAsync("""
+            DELETE FROM request_log_minutes; DELETE FROM request_log_hours;
+            UPDATE request_log_rollup_state SET through_seq = (SELECT MAX(seq) FROM request_logs), done_seq = 0;
+            """);
+        var from = RequestLogEntries.Start.AddMinutes(1);
+        var to = RequestLogEntries.Start.AddHours(4);
+
+        var upgraded = (RelationalRequestLogStore)OpenStore();
+        var expected = await upgraded.StatsFromRowsAsync(RequestLogFilter.None, from, to, 600);
+        // Until the backfill ends the stats come from the rows, so they are right from the first request.
+        Assert.Equal(expected.Totals, (await upgraded.StatsAsync(RequestLogFilter.None, from, to, 600)).Totals);
+        Assert.True(await upgraded.BackfillRollupAsync(chunk: 120));
+        Assert.True(await upgraded.BackfillRollupAsync(chunk: 120));
+
+        // A crash here: the next start resumes from the checkpoint, while new rows are rolled up by the writer.
+        var restarted = (RelationalRequestLogStore)OpenStore();
+        var after = Spread(200, offset: 500);
+        await AppendInBatchesAsync(restarted, after, batch: 50);
+        Assert.Equal(expected.Totals.Requests, (await restarted.StatsAsync(RequestLogFilter.None, from, to, 600)).Totals.Requests
+            - after.Count(e => e.Time >= from && e.Time < to));
+        var chunks = 0;
+        while (await restarted.BackfillRollupAsync(chunk: 120))
+        {
+            chunks++;
+        }
+
+        Assert.Equal(2, chunks);
+        Assert.False(await restarted.BackfillRollupAsync(chunk: 120));
+        var rows = await restarted.StatsFromRowsAsync(RequestLogFilter.None, from, to, 600);
+        var rolled = await restarted.StatsAsync(RequestLogFilter.None, from, to, 600);
+        Assert.Equal(rows.Buckets, rolled.Buckets);
+        Assert.Equal(rows.Totals, rolled.Totals);
+        Assert.Equal(rows.TopModels, rolled.TopModels);
+        Assert.Equal(before.Count + after.Count, rolled.Totals.Requests + before.Concat(after).Count(e => e.Time < from || e.Time >= to));
+    }
+
+    [Fact]
+    public async Task DeleteOlderThan_RemovesTheRollupOfDeletedMinutes()
+    {
+        var store = (RelationalRequestLogStore)OpenStore();
+        await store.AppendAsync(Spread(400));
+        var cutoff = RequestLogEntries.Start.AddHours(1).AddSeconds(30);
+
+        while (await store.DeleteOlderThanAsync(cutoff, chunk: 100) > 0)
+        {
+        }
+
+        var all = await store.StatsAsync(RequestLogFilter.None, RequestLogEntries.Start.AddDays(-1), RequestLogEntries.Start.AddDays(1), 3600);
+        var rows = await store.StatsFromRowsAsync(RequestLogFilter.None, RequestLogEntries.Start.AddDays(-1), RequestLogEntries.Start.AddDays(1), 3600);
+        // The minute the cutoff falls in keeps its rollup (some of its rows remain): at most that minute's rows differ.
+        Assert.InRange(all.Totals.Requests - rows.Totals.Requests, 0, 2);
+        Assert.Equal(0, all.Buckets[0].Requests);
+    }
+
     [Fact]
     public async Task Append_ThenList_ReturnsEveryFieldNewestFirstWithoutContent()
     {

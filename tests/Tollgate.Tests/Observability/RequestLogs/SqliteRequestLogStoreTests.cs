@@ -16,6 +16,15 @@ public sealed class SqliteRequestLogStoreTests : RequestLogStoreContractTests
         return store;
     }
 
+    private protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(((SqliteRequestLogStore)OpenStore()).ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     [Fact]
     public void Open_UsesWriteAheadLogging()
     {

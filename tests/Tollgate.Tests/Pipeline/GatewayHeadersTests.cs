@@ -1,6 +1,6 @@
-using Tollgate.Api;
+using Tollgate.Pipeline;
 
-namespace Tollgate.Tests.Api;
+namespace Tollgate.Tests.Pipeline;
 
 public sealed class GatewayHeadersTests
 {

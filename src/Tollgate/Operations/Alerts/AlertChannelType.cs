@@ -1,0 +1,10 @@
+namespace Tollgate.Operations.Alerts;
+
+public enum AlertChannelType
+{
+    Webhook,
+    Slack,
+    Teams,
+    PagerDuty,
+    Email,
+}

@@ -1,0 +1,3 @@
+namespace Tollgate.Operations.Alerts;
+
+internal sealed record AlertHistoryView(IReadOnlyList<AlertEvent> Events);

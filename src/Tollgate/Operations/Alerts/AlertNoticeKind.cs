@@ -1,0 +1,8 @@
+namespace Tollgate.Operations.Alerts;
+
+public enum AlertNoticeKind
+{
+    Triggered,
+    Resolved,
+    Test,
+}

@@ -1,0 +1,3 @@
+namespace Tollgate.Operations.Alerts;
+
+internal sealed record AlertTestView(bool Ok, int Attempts, string Detail);

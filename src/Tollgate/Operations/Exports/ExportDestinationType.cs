@@ -1,0 +1,7 @@
+namespace Tollgate.Operations.Exports;
+
+public enum ExportDestinationType
+{
+    Directory,
+    S3,
+}

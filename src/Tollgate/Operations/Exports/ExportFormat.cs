@@ -1,0 +1,8 @@
+namespace Tollgate.Operations.Exports;
+
+public enum ExportFormat
+{
+    Jsonl,
+    Csv,
+    Parquet,
+}

@@ -1,0 +1,3 @@
+namespace Tollgate.Operations.Exports;
+
+internal sealed record ExportRunsView(IReadOnlyList<ExportRun> Runs);

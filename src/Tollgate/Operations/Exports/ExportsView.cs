@@ -1,0 +1,3 @@
+namespace Tollgate.Operations.Exports;
+
+internal sealed record ExportsView(IReadOnlyList<ExportDestinationView> Destinations, IReadOnlyList<ExportScheduleView> Schedules);
