@@ -116,6 +116,7 @@ public static class TollgateApp
         app.UseCluster();
         app.MapOpenApi("/api/openapi.json");
         app.MapHealthApi();
+        app.MapReadinessApi();
         app.MapInferenceApi();
         app.MapAnthropicApi();
         app.MapProvidersAdminApi();

@@ -292,7 +292,7 @@ internal static class GovernanceAdminApi
                 var root = document.RootElement;
                 if (id is not null && root.ValueKind == JsonValueKind.Object)
                 {
-                    if (root.TryGetProperty("id", out var bodyId) && bodyId.GetString() != id)
+                    if (root.TryGetProperty("id", out var bodyId) && (bodyId.ValueKind != JsonValueKind.String || bodyId.GetString() != id))
                     {
                         throw new ConfigException("$.id", $"does not match the id in the URL ('{id}')");
                     }

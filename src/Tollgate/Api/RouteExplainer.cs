@@ -25,14 +25,14 @@ internal static class RouteExplainer
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var modelElement) || modelElement.GetString() is not { Length: > 0 } model)
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var modelElement) || TextOf(modelElement) is not { Length: > 0 } model)
             {
-                await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("'model' is required.", "model")).ConfigureAwait(false);
+                await ErrorResponses.WriteAsync(context, GatewayError.BadRequest("'model' is required, as a string.", "model")).ConfigureAwait(false);
                 return;
             }
 
             VirtualKey? key = null;
-            if (root.TryGetProperty("virtual_key_id", out var keyElement) && keyElement.GetString() is { } keyId
+            if (root.TryGetProperty("virtual_key_id", out var keyElement) && TextOf(keyElement) is { } keyId
                 && !governance.Current.VirtualKeys.TryGetValue(keyId, out key))
             {
                 await ErrorResponses.WriteAsync(context, GatewayError.BadRequest($"Unknown virtual key '{keyId}'.", "virtual_key_id")).ConfigureAwait(false);
@@ -44,7 +44,7 @@ internal static class RouteExplainer
             {
                 foreach (var header in headerElement.EnumerateObject())
                 {
-                    headers[header.Name] = header.Value.GetString();
+                    headers[header.Name] = TextOf(header.Value);
                 }
             }
 
@@ -61,7 +61,7 @@ internal static class RouteExplainer
                 ? [new RouteTarget(model, 1)]
                 : rule.Targets;
             var fallbacks = root.TryGetProperty("fallbacks", out var fallbackElement) && fallbackElement.ValueKind == JsonValueKind.Array
-                ? fallbackElement.EnumerateArray().Select(f => f.GetString()).OfType<string>().ToList()
+                ? fallbackElement.EnumerateArray().Select(TextOf).OfType<string>().ToList()
                 : [];
             var total = primary.Sum(t => t.Weight);
             var candidates = primary.Select(t => Candidate(t.Model, total > 0 ? t.Weight / total : 0, "rule target", router, key, prices, now))
@@ -71,6 +71,9 @@ internal static class RouteExplainer
             await Results.Json(explanation, JsonOutput.Context.RouteExplanation).ExecuteAsync(context).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A string's value; null for any other kind (a what-if query ignores what it cannot use rather than failing).</summary>
+    private static string? TextOf(JsonElement element) => element.ValueKind == JsonValueKind.String ? element.GetString() : null;
 
     private static RouteCandidate Candidate(string model, double share, string role, ModelRouter router, VirtualKey? key, GovernanceService governance, DateTimeOffset now)
     {

@@ -106,8 +106,10 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditLog audit, Audi
             return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(name, out var value)
                 && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // Not JSON, or text that does not transcode (an unpaired surrogate escape): the entry keeps no id from it;
+            // the handler behind answers the body's 400 itself.
             return null;
         }
     }

@@ -18,10 +18,17 @@ internal sealed class AuditStore : IAuditStore
     {
         _open = open;
         _dialect = dialect;
+        // Instances starting together on one PostgreSQL would race on CREATE TABLE IF NOT EXISTS (both pass the check,
+        // one fails on the catalog's unique index): the append lock makes them take turns here too.
         using var connection = _open();
-        using var command = connection.CreateCommand();
-        command.CommandText = dialect.Schema;
-        command.ExecuteNonQuery();
+        using var transaction = connection.BeginTransaction();
+        if (dialect.LockStatement.Length > 0)
+        {
+            Execute(connection, transaction, dialect.LockStatement);
+        }
+
+        Execute(connection, transaction, dialect.Schema);
+        transaction.Commit();
     }
 
     public AuditEntry Append(Func<(long Id, string Hash)?, AuditEntry> seal)

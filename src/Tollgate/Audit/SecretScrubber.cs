@@ -42,8 +42,9 @@ internal static class SecretScrubber
 
             return Encoding.UTF8.GetString(stream.ToArray());
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a name or string that does not transcode (an unpaired surrogate escape).
             return "{\"unreadable\":true}";
         }
     }
