@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Tollgate.Tests.Common;
 
 namespace Tollgate.Tests.Operations.Alerts;
 
@@ -43,43 +43,24 @@ public sealed class SmtpServer : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(directory, "key.pem"), rsa.ExportPkcs8PrivateKeyPem());
         }
 
-        var port = FreePort();
+        var port = ChildServer.FreePort();
         var python = Environment.GetEnvironmentVariable("TOLLGATE_TEST_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";
-        var start = new ProcessStartInfo(python)
+        var process = ChildServer.StartDrained(new ProcessStartInfo(python)
         {
             ArgumentList = { "-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "--tlscert", Path.Combine(directory, "cert.pem"),
                 "--tlskey", Path.Combine(directory, "key.pem"), "-c", "aiosmtpd.handlers.Mailbox", Path.Combine(directory, "mail") },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start aiosmtpd");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        }, "aiosmtpd");
         var server = new SmtpServer(process, port, directory);
-        for (var i = 0; i < 200; i++)
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"aiosmtpd exited with {process.ExitCode} (is python3-aiosmtpd installed for {python}?)");
-            }
-
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return server;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
+            await ChildServer.WaitListeningAsync(process, port, "aiosmtpd", $" (is python3-aiosmtpd installed for {python}?)");
+            return server;
         }
-
-        await server.DisposeAsync();
-        throw new InvalidOperationException("aiosmtpd did not listen within 10 s");
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The raw messages delivered so far.</summary>
@@ -105,12 +86,5 @@ public sealed class SmtpServer : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Tollgate.Tests.Common;
 
 namespace Tollgate.Tests.Operations.Exports;
 
@@ -38,44 +37,22 @@ public sealed class S3Server : IAsyncDisposable
 
         var directory = Path.Combine(Path.GetTempPath(), "tollgate-tests", "s3-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var start = new ProcessStartInfo("node")
+        var port = ChildServer.FreePort();
+        var process = ChildServer.StartDrained(new ProcessStartInfo("node")
         {
             ArgumentList = { script, "-d", directory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-s", "--configure-bucket", Bucket },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        }, "s3rver");
         var server = new S3Server(process, port, directory);
-        for (var i = 0; i < 200; i++)
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"s3rver exited with {process.ExitCode}");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return server;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
+            await ChildServer.WaitListeningAsync(process, port, "s3rver");
+            return server;
         }
-
-        await server.DisposeAsync();
-        throw new InvalidOperationException("s3rver did not listen within 10 s");
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
