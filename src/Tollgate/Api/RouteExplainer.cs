@@ -83,7 +83,7 @@ internal static class RouteExplainer
             return new RouteCandidate(model, role == "rule target" ? share : null, role, null, null, error.Message, null, null, []);
         }
 
-        var allowed = key is null || GovernanceService.IsAllowed(key, provider.Name, upstreamModel);
+        var allowed = key is null || key.IsAllowed(provider.Name, upstreamModel);
         var price = governance.Prices.TryGet(provider.Name, provider.Traits.TypeName, upstreamModel, out var p)
             ? new PriceView($"{provider.Name}/{upstreamModel}", "catalog", p.InputPerMTok, p.OutputPerMTok, p.CachedInputPerMTok, p.CacheWritePerMTok, p.MaxOutputTokens)
             : null;

@@ -27,6 +27,7 @@ internal sealed class GovernanceService
     private readonly UsageWriter _usage;
     private readonly TimeProvider _time;
     private readonly SharedGovernance? _shared;
+    private readonly ModelLimitGate _modelLimits;
     private volatile PriceCatalog _prices;
 
     public GovernanceService(
@@ -45,6 +46,7 @@ internal sealed class GovernanceService
         _estimator = estimator;
         _usage = usage;
         _time = time;
+        _modelLimits = new ModelLimitGate(registry, counters, estimator, time, shared);
         _prices = PriceCatalog.Shipped.WithOverrides(config.Current.Pricing);
         config.Changed += c => _prices = PriceCatalog.Shipped.WithOverrides(c.Pricing);
     }
@@ -63,7 +65,7 @@ internal sealed class GovernanceService
         var enforce = _config.Current.Client.EnforceAuthOnInference;
         if (presented.IsEmpty)
         {
-            return enforce ? Unauthorized("Missing virtual key: send it as 'Authorization: Bearer sk-tg-…', 'x-api-key' or 'x-tollgate-vk'.", "missing_api_key") : null;
+            return enforce ? GovernanceDenials.Unauthorized("Missing virtual key: send it as 'Authorization: Bearer sk-tg-…', 'x-api-key' or 'x-tollgate-vk'.", "missing_api_key") : null;
         }
 
         // Without enforcement, a value that is not shaped like a virtual key is someone else's key (or a placeholder)
@@ -73,23 +75,23 @@ internal sealed class GovernanceService
         VirtualKeyValues.Hash(presented, hash);
         if (!_registry.Current.KeysByHashSpan.TryGetValue(hash, out var found))
         {
-            return enforce || looksVirtual ? Unauthorized("Invalid virtual key.", "invalid_api_key") : null;
+            return enforce || looksVirtual ? GovernanceDenials.Unauthorized("Invalid virtual key.", "invalid_api_key") : null;
         }
 
         var now = _time.GetUtcNow();
         if (!found.IsActive)
         {
-            return Unauthorized($"Virtual key '{found.Name}' is disabled.", "virtual_key_disabled");
+            return GovernanceDenials.Unauthorized($"Virtual key '{found.Name}' is disabled.", "virtual_key_disabled");
         }
 
         if (found.ExpiresAt <= now)
         {
-            return Unauthorized($"Virtual key '{found.Name}' expired at {found.ExpiresAt:O}.", "virtual_key_expired");
+            return GovernanceDenials.Unauthorized($"Virtual key '{found.Name}' expired at {found.ExpiresAt:O}.", "virtual_key_expired");
         }
 
         if (!found.KeyHash.AsSpan().SequenceEqual(hash) && found.PreviousKeyValidUntil <= now)
         {
-            return Unauthorized("This virtual key was rotated and its grace period is over.", "virtual_key_rotated");
+            return GovernanceDenials.Unauthorized("This virtual key was rotated and its grace period is over.", "virtual_key_rotated");
         }
 
         key = found;
@@ -115,11 +117,11 @@ internal sealed class GovernanceService
         SharedAdmission admission;
         try
         {
-            admission = await shared.AdmitAsync(snapshot, key, team, customer, price, call.MaxTokens, () => EstimateInput(call), now).ConfigureAwait(false);
+            admission = await shared.AdmitAsync(snapshot, key, team, customer, price, call.MaxTokens, () => _estimator.EstimateInput(call), now).ConfigureAwait(false);
         }
         catch (CountersUnavailableException ex)
         {
-            return Denied(Unavailable(ex));
+            return Denied(GovernanceDenials.Unavailable(ex));
         }
 
         var result = admission.Result;
@@ -152,8 +154,8 @@ internal sealed class GovernanceService
                 {
                     RetryAfterSeconds = 1,
                 },
-                CounterOpKind.Take => RateLimited(admission.Levels[result.Denied]!, result.Decisions[result.Denied], op.D == 0 ? "requests" : "tokens"),
-                _ => BudgetExceeded(new BudgetDenial(op.Key[2..], op.A, result.DeniedUsedNano, op.C, DateTimeOffset.FromUnixTimeMilliseconds(op.D)), now),
+                CounterOpKind.Take => GovernanceDenials.RateLimited(admission.Levels[result.Denied]!, result.Decisions[result.Denied], op.D == 0 ? "requests" : "tokens"),
+                _ => GovernanceDenials.BudgetExceeded(new BudgetDenial(op.Key[2..], op.A, result.DeniedUsedNano, op.C, DateTimeOffset.FromUnixTimeMilliseconds(op.D)), now),
             };
             return new Admission(denial, GovernanceTicket.None, price, 0, requests, tokens);
         }
@@ -175,7 +177,7 @@ internal sealed class GovernanceService
         Admission Denied(GovernanceDenial denial) => new(denial, GovernanceTicket.None, price, 0, null, null);
     }
 
-    private static GovernanceDenial? NotAllowed(VirtualKey key, in MeteredCall call) => IsAllowed(key, call.ProviderName, call.Model)
+    private static GovernanceDenial? NotAllowed(VirtualKey key, in MeteredCall call) => key.IsAllowed(call.ProviderName, call.Model)
         ? null
         : new GovernanceDenial(GovernanceDenialKind.Forbidden,
             $"Virtual key '{key.Name}' may not use model '{call.ProviderName}/{call.Model}'.", "model_not_allowed", "model");
@@ -187,9 +189,6 @@ internal sealed class GovernanceService
         var customerId = key.CustomerId ?? team?.CustomerId;
         return (team, customerId is not null && snapshot.Customers.TryGetValue(customerId, out var c) ? c : null);
     }
-
-    private static GovernanceDenial Unavailable(CountersUnavailableException ex) =>
-        new(GovernanceDenialKind.Unavailable, ex.Message, "counters_unavailable") { RetryAfterSeconds = 1 };
 
     private Admission Admit(in MeteredCall call, VirtualKey? key)
     {
@@ -234,13 +233,13 @@ internal sealed class GovernanceService
         long reserved = 0;
         if (ledgers.Length > 0 && price is not null)
         {
-            estimate ??= EstimateInput(call);
+            estimate ??= _estimator.EstimateInput(call);
             reserved = CostCalculator.ToNanoUsd(CostCalculator.WorstCase(price, estimate.Value, call.MaxTokens), roundUp: true);
             if (!BudgetReservation.TryReserveAll(ledgers, reserved, now, out var denial))
             {
                 ReturnTokens(limits.TokenBuckets, limits.TokensTaken, now);
                 gate?.Exit();
-                return Denied(BudgetExceeded(denial, now));
+                return Denied(GovernanceDenials.BudgetExceeded(denial, now));
             }
         }
 
@@ -266,7 +265,7 @@ internal sealed class GovernanceService
     /// <summary>Estimates a non-stream call's usage from its request and answer when the upstream reported none.</summary>
     public TokenUsage EstimateMissingUsage(in MeteredCall call, int estimatedInputTokens, ReadOnlySpan<byte> responseBody)
     {
-        var input = estimatedInputTokens > 0 ? estimatedInputTokens : EstimateInput(call);
+        var input = estimatedInputTokens > 0 ? estimatedInputTokens : _estimator.EstimateInput(call);
         return new TokenUsage(input, _estimator.EstimateResponseOutput(responseBody));
     }
 
@@ -302,7 +301,7 @@ internal sealed class GovernanceService
         {
             // The upstream reported nothing: estimate rather than bill nothing, and say so. A streamed answer is
             // counted as one token per content chunk, the granularity OpenAI-style servers stream at.
-            var input = request.EstimatedInputTokens > 0 ? request.EstimatedInputTokens : EstimateInput(request.Call);
+            var input = request.EstimatedInputTokens > 0 ? request.EstimatedInputTokens : _estimator.EstimateInput(request.Call);
             usage = new TokenUsage(input, request.StreamContentChunks);
             estimated = true;
         }
@@ -354,278 +353,6 @@ internal sealed class GovernanceService
         return new Settlement(usage, estimated, costNano);
     }
 
-    /// <summary>
-    /// Databricks-style model limits for one attempt, once its provider key is chosen. The outcome's denial is null when
-    /// the attempt may go; otherwise it is the 429, with <see cref="ModelLimitOutcome.KeyScoped"/> true when another
-    /// provider key could still pass. What was taken is appended to <paramref name="takes"/> (created when null).
-    /// </summary>
-    public ValueTask<ModelLimitOutcome> TakeModelLimitsAsync(in MeteredCall call, string? providerKey, int estimatedInputTokens, List<ModelLimitTake>? takes) =>
-        _shared is null || !_registry.Current.ModelLimitsByProvider.ContainsKey(call.ProviderName)
-            ? ValueTask.FromResult(TakeModelLimits(call, providerKey, estimatedInputTokens, takes))
-            : TakeModelLimitsSharedAsync(call, providerKey, estimatedInputTokens, takes, _shared);
-
-    /// <summary>Cluster mode: every matching model limit of the attempt in one batch, all or none (as in memory).</summary>
-    private async ValueTask<ModelLimitOutcome> TakeModelLimitsSharedAsync(
-        MeteredCall call, string? providerKey, int estimatedInputTokens, List<ModelLimitTake>? takes, SharedGovernance shared)
-    {
-        var ops = new List<CounterOp>();
-        var meta = new List<(ModelLimit Limit, string Unit, string Target)>();
-        foreach (var limit in _registry.Current.ModelLimitsByProvider[call.ProviderName])
-        {
-            if (!Glob.Matches(limit.Model, call.Model) || (limit.Key is not null && limit.Key != providerKey))
-            {
-                continue;
-            }
-
-            var scope = limit.Key is null ? $"ml:{limit.Id}:{call.Model}" : $"ml:{limit.Id}:{call.Model}:{limit.Key}";
-            var target = limit.Key is null ? $"{call.ProviderName}/{call.Model}" : $"{call.ProviderName}/{call.Model} with key '{limit.Key}'";
-            Add(limit.QueriesPerSecond, CounterOpKind.Take, ":qps", 1_000, 1, "queries per second");
-            Add(limit.QueriesPerHour, CounterOpKind.Take, ":qph", 3_600_000, 1, "queries per hour");
-            if (call.Operation == MeteredOperation.Embeddings)
-            {
-                Add(limit.EmbeddingInputsPerSecond, CounterOpKind.Take, ":eips", 1_000, CountEmbeddingInputs(call.Body.Span), "embedding inputs per second");
-            }
-
-            if (limit.InputTokensPerMinute is not null && estimatedInputTokens == 0)
-            {
-                estimatedInputTokens = EstimateInput(call);
-            }
-
-            Add(limit.InputTokensPerMinute, CounterOpKind.Take, ":itpm", 60_000, estimatedInputTokens, "input tokens per minute");
-            Add(limit.OutputTokensPerMinute, CounterOpKind.Peek, ":otpm", 60_000, 1, "output tokens per minute");
-
-            void Add(long? max, CounterOpKind kind, string suffix, long windowMs, long amount, string unit)
-            {
-                if (max is { } value)
-                {
-                    ops.Add(new CounterOp(kind, scope + suffix, value, windowMs, amount));
-                    meta.Add((limit, unit, target));
-                }
-            }
-        }
-
-        if (ops.Count == 0)
-        {
-            return new ModelLimitOutcome(null, false, estimatedInputTokens, takes);
-        }
-
-        CounterBatchResult result;
-        try
-        {
-            result = await shared.TakeAsync(ops, _time.GetUtcNow()).ConfigureAwait(false);
-        }
-        catch (CountersUnavailableException ex)
-        {
-            return new ModelLimitOutcome(Unavailable(ex), false, estimatedInputTokens, takes);
-        }
-
-        if (result.Denied >= 0)
-        {
-            var (limit, unit, target) = meta[result.Denied];
-            return new ModelLimitOutcome(ModelLimitDenied(limit, result.Decisions[result.Denied], unit, target), limit.Key is not null, estimatedInputTokens, takes);
-        }
-
-        for (var i = 0; i < ops.Count; i++)
-        {
-            var op = ops[i];
-            if (op.Key.EndsWith(":itpm", StringComparison.Ordinal) || op.Key.EndsWith(":otpm", StringComparison.Ordinal))
-            {
-                var output = op.Kind == CounterOpKind.Peek;
-                (takes ??= []).Add(new ModelLimitTake(null, output, output ? 0 : op.C, op.Key, op.A, op.B, result.Local));
-            }
-        }
-
-        return new ModelLimitOutcome(null, false, estimatedInputTokens, takes);
-    }
-
-    private static GovernanceDenial ModelLimitDenied(ModelLimit limit, RateLimitDecision decision, string unit, string target) =>
-        new(GovernanceDenialKind.RateLimited,
-            decision.ExceedsCapacity
-                ? $"This request needs more than the model limit '{limit.Id}' allows ({decision.Limit} {unit}) for {target}."
-                : $"Model limit '{limit.Id}' reached: {decision.Limit} {unit} for {target}; retry in {decision.RetryAfter.TotalSeconds:0.###} s.",
-            "model_rate_limit_exceeded")
-        {
-            RetryAfterSeconds = decision.ExceedsCapacity ? null : Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds)),
-        };
-
-    private ModelLimitOutcome TakeModelLimits(in MeteredCall call, string? providerKey, int estimatedInputTokens, List<ModelLimitTake>? takes)
-    {
-        if (!_registry.Current.ModelLimitsByProvider.TryGetValue(call.ProviderName, out var limits))
-        {
-            return new ModelLimitOutcome(null, false, estimatedInputTokens, takes);
-        }
-
-        var now = _time.GetUtcNow();
-        var taken = new List<(TokenBucket Bucket, long Amount)>();
-        foreach (var limit in limits)
-        {
-            if (!Glob.Matches(limit.Model, call.Model) || (limit.Key is not null && limit.Key != providerKey))
-            {
-                continue;
-            }
-
-            var scope = limit.Key is null ? $"ml:{limit.Id}:{call.Model}" : $"ml:{limit.Id}:{call.Model}:{limit.Key}";
-            var target = limit.Key is null ? $"{call.ProviderName}/{call.Model}" : $"{call.ProviderName}/{call.Model} with key '{limit.Key}'";
-            var denial = Take(limit.QueriesPerSecond, TimeSpan.FromSeconds(1), "qps", 1, "queries per second")
-                ?? Take(limit.QueriesPerHour, TimeSpan.FromHours(1), "qph", 1, "queries per hour")
-                ?? (call.Operation == MeteredOperation.Embeddings
-                    ? Take(limit.EmbeddingInputsPerSecond, TimeSpan.FromSeconds(1), "eips", CountEmbeddingInputs(call.Body.Span), "embedding inputs per second")
-                    : null)
-                ?? TakeInput(call)
-                ?? TakeOutput();
-            if (denial is not null)
-            {
-                foreach (var (bucket, amount) in taken)
-                {
-                    bucket.Adjust(-amount, now);
-                }
-
-                return new ModelLimitOutcome(denial, limit.Key is not null, estimatedInputTokens, takes);
-            }
-
-            GovernanceDenial? TakeInput(in MeteredCall call)
-            {
-                if (limit.InputTokensPerMinute is not { } tpm)
-                {
-                    return null;
-                }
-
-                if (estimatedInputTokens == 0)
-                {
-                    estimatedInputTokens = EstimateInput(call);
-                }
-
-                var bucket = _counters.GetRateLimit(scope + ":itpm", new RateLimitDefinition(tpm, TimeSpan.FromMinutes(1)));
-                var denial = Decide(bucket, estimatedInputTokens, "input tokens per minute");
-                if (denial is null)
-                {
-                    (takes ??= []).Add(new ModelLimitTake(bucket, Output: false, estimatedInputTokens));
-                }
-
-                return denial;
-            }
-
-            GovernanceDenial? TakeOutput()
-            {
-                if (limit.OutputTokensPerMinute is not { } tpm)
-                {
-                    return null;
-                }
-
-                // Output is unknown until the answer: admit while the bucket is not in debt, charge the real count after.
-                var bucket = _counters.GetRateLimit(scope + ":otpm", new RateLimitDefinition(tpm, TimeSpan.FromMinutes(1)));
-                var denial = Decide(bucket, 1, "output tokens per minute");
-                if (denial is null)
-                {
-                    bucket.Adjust(-1, now);
-                    (takes ??= []).Add(new ModelLimitTake(bucket, Output: true, 0));
-                }
-
-                return denial;
-            }
-
-            GovernanceDenial? Take(long? max, TimeSpan window, string suffix, long amount, string unit)
-            {
-                if (max is not { } limitValue)
-                {
-                    return null;
-                }
-
-                var bucket = _counters.GetRateLimit($"{scope}:{suffix}", new RateLimitDefinition(limitValue, window));
-                return Decide(bucket, amount, unit);
-            }
-
-            GovernanceDenial? Decide(TokenBucket bucket, long amount, string unit)
-            {
-                var decision = bucket.TryTake(amount, now);
-                if (decision.Allowed)
-                {
-                    taken.Add((bucket, amount));
-                    return null;
-                }
-
-                return ModelLimitDenied(limit, decision, unit, target);
-            }
-        }
-
-        return new ModelLimitOutcome(null, false, estimatedInputTokens, takes);
-    }
-
-    /// <summary>Number of inputs of an embeddings request: an array's length, or 1 for a single string.</summary>
-    private static int CountEmbeddingInputs(ReadOnlySpan<byte> body)
-    {
-        var reader = new System.Text.Json.Utf8JsonReader(body);
-        try
-        {
-            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
-            {
-                return 1;
-            }
-
-            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
-            {
-                var isInput = reader.ValueTextEquals("input"u8);
-                reader.Read();
-                if (!isInput)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                if (reader.TokenType != System.Text.Json.JsonTokenType.StartArray)
-                {
-                    return 1;
-                }
-
-                var count = 0;
-                reader.Read();
-                var first = reader.TokenType;
-                if (first is System.Text.Json.JsonTokenType.Number)
-                {
-                    return 1;  // one input given as token ids
-                }
-
-                while (reader.TokenType != System.Text.Json.JsonTokenType.EndArray)
-                {
-                    count++;
-                    reader.Skip();
-                    reader.Read();
-                }
-
-                return Math.Max(count, 1);
-            }
-        }
-        catch (System.Text.Json.JsonException)
-        {
-        }
-
-        return 1;
-    }
-
-    public static bool IsAllowed(VirtualKey key, string provider, string model)
-    {
-        if (key.ProviderConfigs.Count == 0)
-        {
-            return true;
-        }
-
-        foreach (var access in key.ProviderConfigs)
-        {
-            if (access.Provider == provider)
-            {
-                foreach (var pattern in access.AllowedModels)
-                {
-                    if (Glob.Matches(pattern, model))
-                    {
-                        return true;
-                    }
-                }
-            }
-        }
-
-        return false;
-    }
-
     private RateLimitTakes TakeRateLimits(
         in MeteredCall call, GovernanceSnapshot snapshot, VirtualKey key, Team? team, Customer? customer, DateTimeOffset now)
     {
@@ -657,7 +384,7 @@ internal sealed class GovernanceService
                 if (!decision.Allowed)
                 {
                     Rollback(takenRequests[..requestCount], takenTokens[..tokenCount], 1, tokensTaken, now);
-                    return new RateLimitTakes(RateLimited(scope.Kind, decision, "requests"), [], 0, null, decision, null);
+                    return new RateLimitTakes(GovernanceDenials.RateLimited(scope.Kind, decision, "requests"), [], 0, null, decision, null);
                 }
 
                 takenRequests[requestCount++] = bucket;
@@ -665,14 +392,14 @@ internal sealed class GovernanceService
 
             if (snapshot.TokenLimitDefinitions.TryGetValue(rateLimitId, out var tokenLimit))
             {
-                estimate ??= EstimateInput(call);
+                estimate ??= _estimator.EstimateInput(call);
                 var bucket = _counters.GetRateLimit(scope.Tokens, tokenLimit);
                 var decision = bucket.TryTake(estimate.Value, now);
                 headerTokens ??= decision;
                 if (!decision.Allowed)
                 {
                     Rollback(takenRequests[..requestCount], takenTokens[..tokenCount], 1, estimate.Value, now);
-                    return new RateLimitTakes(RateLimited(scope.Kind, decision, "tokens"), [], 0, estimate, null, decision);
+                    return new RateLimitTakes(GovernanceDenials.RateLimited(scope.Kind, decision, "tokens"), [], 0, estimate, null, decision);
                 }
 
                 takenTokens[tokenCount++] = bucket;
@@ -753,6 +480,10 @@ internal sealed class GovernanceService
     private static Budget? Budget(GovernanceSnapshot snapshot, string? budgetId) =>
         budgetId is not null && snapshot.Budgets.TryGetValue(budgetId, out var budget) ? budget : null;
 
+    /// <summary>Databricks-style model limits for one attempt, once its provider key is chosen (<see cref="ModelLimitGate"/>).</summary>
+    public ValueTask<ModelLimitOutcome> TakeModelLimitsAsync(in MeteredCall call, string? providerKey, int estimatedInputTokens, List<ModelLimitTake>? takes) =>
+        _modelLimits.TakeAsync(call, providerKey, estimatedInputTokens, takes);
+
     /// <summary>
     /// A budget's state for the admin API and metrics. In cluster mode this instance's ledger sees only its own calls, so
     /// the state comes from the durable store (spend flushed so far; reservations in flight are not shown).
@@ -761,42 +492,4 @@ internal sealed class GovernanceService
         _shared is null ? LedgerFor(budget).Snapshot(now) : _shared.StoreSnapshot(budget.Id, _registry.Current.BudgetDefinitions[budget.Id], now);
 
     public BudgetLedger LedgerFor(Budget budget) => _counters.GetBudget(budget.Id, _registry.Current.BudgetDefinitions[budget.Id]);
-
-    private int EstimateInput(in MeteredCall call) => call.Operation switch
-    {
-        MeteredOperation.Embeddings => _estimator.EstimateEmbeddingsInput(call.Body.Span),
-        MeteredOperation.Completions => _estimator.EstimateCompletionsInput(call.Body.Span),
-        _ => _estimator.EstimateChatInput(call.Body.Span),
-    };
-
-    private static GovernanceDenial BudgetExceeded(BudgetDenial denial, DateTimeOffset now)
-    {
-        var limit = CostCalculator.FromNanoUsd(denial.LimitNano);
-        var used = CostCalculator.FromNanoUsd(denial.SpentAndReservedNano);
-        return new GovernanceDenial(GovernanceDenialKind.BudgetExceeded,
-            $"Budget '{denial.BudgetId}' is exhausted: {used:0.######} of {limit:0.######} USD used or reserved; it resets at {denial.ResetsAt:O}.",
-            "budget_exceeded")
-        {
-            RetryAfterSeconds = (int)Math.Ceiling(Math.Max(0, (denial.ResetsAt - now).TotalSeconds)),
-        };
-    }
-
-    private static GovernanceDenial RateLimited(string level, RateLimitDecision decision, string unit)
-    {
-        if (decision.ExceedsCapacity)
-        {
-            return new GovernanceDenial(GovernanceDenialKind.RateLimited,
-                $"This request needs more {unit} than the {level} rate limit allows in a whole window ({decision.Limit}).",
-                "rate_limit_exceeded");
-        }
-
-        return new GovernanceDenial(GovernanceDenialKind.RateLimited,
-            $"Rate limit of the {level} reached ({decision.Limit} {unit} per window); retry in {decision.RetryAfter.TotalSeconds:0.###} s.",
-            "rate_limit_exceeded")
-        {
-            RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds)),
-        };
-    }
-
-    private static GovernanceDenial Unauthorized(string message, string code) => new(GovernanceDenialKind.Unauthenticated, message, code);
 }

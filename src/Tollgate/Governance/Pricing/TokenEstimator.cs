@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 
@@ -32,21 +31,6 @@ internal sealed class TokenEstimator
     // Strings up to this many chars are decoded on the stack; longer ones borrow a pooled buffer.
     private const int StackChars = 512;
 
-    // Token counts of strings seen recently, by exact content: system prompts, tool definitions and the earlier turns
-    // of a conversation come back on every request, and counting them again costs microseconds each (regex
-    // pre-tokenisation plus BPE) where a lookup costs a hash. The count is the tokenizer's, so estimates do not change.
-    // Bounded by the characters it holds (plus a per-entry overhead); when full it starts over.
-    private const int MaxCachedChars = 16 * 1024;
-    private const int CacheEntryOverheadChars = 48;
-    private const long CacheCharBudget = 2 * 1024 * 1024;
-    private static readonly ConcurrentDictionary<string, int> CountCache = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> CountLookup =
-        CountCache.GetAlternateLookup<ReadOnlySpan<char>>();
-    private static readonly Lock CacheResetLock = new();
-    private static long _cachedChars;
-
-    private static readonly Lazy<O200kTokenCounter> SharedCounter = new(O200kTokenCounter.Load);
-
     private static readonly JsonEncodedText MessagesName = JsonEncodedText.Encode("messages");
     private static readonly JsonEncodedText ToolsName = JsonEncodedText.Encode("tools");
     private static readonly JsonEncodedText FunctionsName = JsonEncodedText.Encode("functions");
@@ -64,12 +48,8 @@ internal sealed class TokenEstimator
     private static readonly JsonEncodedText InputName = JsonEncodedText.Encode("input");
     private static readonly JsonEncodedText PromptName = JsonEncodedText.Encode("prompt");
 
-    // Loaded on the first estimate (or at start-up when budgets or token limits exist), so a gateway without them
-    // never reads the vocabulary. The compact counter holds it in ~5 MB; Microsoft.ML.Tokenizers took ~55 MB.
-    private static O200kTokenCounter Counter => SharedCounter.Value;
-
     /// <summary>Tokens in plain text.</summary>
-    public int EstimateText(string? text) => string.IsNullOrEmpty(text) ? 0 : Counter.CountTokens(text);
+    public int EstimateText(string? text) => string.IsNullOrEmpty(text) ? 0 : TokenCountCache.Count(text);
 
     /// <summary>Input tokens of an OpenAI Chat Completions request body.</summary>
     public int EstimateChatInput(ReadOnlySpan<byte> openAiChatBody)
@@ -427,7 +407,7 @@ internal sealed class TokenEstimator
         {
             // Invalid UTF-8 decodes to U+FFFD rather than throwing.
             var length = Encoding.UTF8.GetChars(json, chars);
-            return CountTokens(chars[..length]);
+            return TokenCountCache.Count(chars[..length]);
         }
         finally
         {
@@ -453,7 +433,7 @@ internal sealed class TokenEstimator
         try
         {
             var length = reader.CopyString(chars);
-            return CountTokens(chars[..length]);
+            return TokenCountCache.Count(chars[..length]);
         }
         finally
         {
@@ -462,37 +442,6 @@ internal sealed class TokenEstimator
                 ArrayPool<char>.Shared.Return(rented);
             }
         }
-    }
-
-    // The tokenizer's count of the text, from the cache when the same text was counted recently.
-    private static int CountTokens(ReadOnlySpan<char> text)
-    {
-        if (text.Length > MaxCachedChars)
-        {
-            return Counter.CountTokens(text);
-        }
-
-        if (CountLookup.TryGetValue(text, out var count))
-        {
-            return count;
-        }
-
-        count = Counter.CountTokens(text);
-        var size = text.Length + CacheEntryOverheadChars;
-        if (Interlocked.Add(ref _cachedChars, size) > CacheCharBudget)
-        {
-            lock (CacheResetLock)
-            {
-                if (Volatile.Read(ref _cachedChars) > CacheCharBudget)
-                {
-                    CountCache.Clear();
-                    Volatile.Write(ref _cachedChars, size);
-                }
-            }
-        }
-
-        CountLookup.TryAdd(text, count);
-        return count;
     }
 
     // What Utf8JsonReader and the transcoding throw for input that is not the JSON we expect; anything else is a bug.
