@@ -19,11 +19,14 @@ public interface IGatewayStore
 
     void SetSetting(string key, string value);
 
-    /// <summary>Keeps a Responses API conversation (chat messages JSON) for <c>previous_response_id</c> until it expires.</summary>
-    void SaveResponse(string id, string conversationJson, DateTimeOffset expiresAt);
+    /// <summary>
+    /// Keeps a Responses API conversation (chat messages JSON) for <c>previous_response_id</c> until it expires, and
+    /// sweeps those expired before <paramref name="now"/>. On the request path, so asynchronous.
+    /// </summary>
+    Task SaveResponseAsync(string id, string conversationJson, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>The stored conversation, or null when unknown or expired.</summary>
-    string? LoadResponse(string id, DateTimeOffset now);
+    Task<string?> LoadResponseAsync(string id, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Admin users in username order (ordinal).</summary>
     IReadOnlyList<StoredUser> ListUsers();

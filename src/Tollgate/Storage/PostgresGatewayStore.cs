@@ -98,30 +98,30 @@ public sealed class PostgresGatewayStore : IGatewayStore
         command.ExecuteNonQuery();
     }
 
-    public void SaveResponse(string id, string conversationJson, DateTimeOffset expiresAt)
+    public async Task SaveResponseAsync(string id, string conversationJson, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        using (var sweep = _dataSource.CreateCommand("DELETE FROM responses WHERE expires_ms < @now"))
-        {
-            sweep.Parameters.AddWithValue("now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            sweep.ExecuteNonQuery();
-        }
-
-        using var command = _dataSource.CreateCommand("""
+        // Expired conversations are swept as new ones arrive; the index keeps that cheap. One round trip for both.
+        await using var batch = _dataSource.CreateBatch();
+        var sweep = new NpgsqlBatchCommand("DELETE FROM responses WHERE expires_ms < @now");
+        sweep.Parameters.AddWithValue("now", now.ToUnixTimeMilliseconds());
+        var upsert = new NpgsqlBatchCommand("""
             INSERT INTO responses (id, conversation, expires_ms) VALUES (@id, @conversation, @expires)
             ON CONFLICT (id) DO UPDATE SET conversation = excluded.conversation, expires_ms = excluded.expires_ms
             """);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("conversation", conversationJson);
-        command.Parameters.AddWithValue("expires", expiresAt.ToUnixTimeMilliseconds());
-        command.ExecuteNonQuery();
+        upsert.Parameters.AddWithValue("id", id);
+        upsert.Parameters.AddWithValue("conversation", conversationJson);
+        upsert.Parameters.AddWithValue("expires", expiresAt.ToUnixTimeMilliseconds());
+        batch.BatchCommands.Add(sweep);
+        batch.BatchCommands.Add(upsert);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public string? LoadResponse(string id, DateTimeOffset now)
+    public async Task<string?> LoadResponseAsync(string id, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        using var command = _dataSource.CreateCommand("SELECT conversation FROM responses WHERE id = @id AND expires_ms >= @now");
+        await using var command = _dataSource.CreateCommand("SELECT conversation FROM responses WHERE id = @id AND expires_ms >= @now");
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("now", now.ToUnixTimeMilliseconds());
-        return command.ExecuteScalar() as string;
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
     public IReadOnlyList<StoredUser> ListUsers()

@@ -132,7 +132,15 @@ public sealed class SqliteGatewayStore : IGatewayStore
         command.ExecuteNonQuery();
     }
 
-    public void SaveResponse(string id, string conversationJson, DateTimeOffset expiresAt)
+    // Microsoft.Data.Sqlite's async methods complete synchronously (SQLite has no asynchronous I/O), so the request
+    // path hands these two to the thread pool instead of blocking its own thread on the file.
+    public Task SaveResponseAsync(string id, string conversationJson, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Task.Run(() => SaveResponse(id, conversationJson, expiresAt, now), cancellationToken);
+
+    public Task<string?> LoadResponseAsync(string id, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Task.Run(() => LoadResponse(id, now), cancellationToken);
+
+    private void SaveResponse(string id, string conversationJson, DateTimeOffset expiresAt, DateTimeOffset now)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -142,14 +150,14 @@ public sealed class SqliteGatewayStore : IGatewayStore
             INSERT INTO responses (id, conversation, expires_ms) VALUES ($id, $conversation, $expires)
             ON CONFLICT(id) DO UPDATE SET conversation = excluded.conversation, expires_ms = excluded.expires_ms;
             """;
-        command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$conversation", conversationJson);
         command.Parameters.AddWithValue("$expires", expiresAt.ToUnixTimeMilliseconds());
         command.ExecuteNonQuery();
     }
 
-    public string? LoadResponse(string id, DateTimeOffset now)
+    private string? LoadResponse(string id, DateTimeOffset now)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();

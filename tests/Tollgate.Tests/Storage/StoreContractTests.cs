@@ -33,6 +33,26 @@ public abstract class StoreContractTests : IAsyncLifetime
     private protected abstract string? ReadStoredProviderConfig(string name);
 
     [Fact]
+    public async Task ResponsesConversations_RoundTrip_ExpireAndAreSweptByTheNextSave()
+    {
+        var store = OpenGatewayStore(Protector);
+        await store.SaveResponseAsync("resp_old", "[{\"role\":\"user\",\"content\":\"a\"}]", Day1.AddHours(1), Day1);
+        await store.SaveResponseAsync("resp_1", "[{\"role\":\"user\",\"content\":\"ünï 🚀\"}]", Day1.AddDays(30), Day1);
+        await store.SaveResponseAsync("resp_1", "[{\"role\":\"user\",\"content\":\"second\"}]", Day1.AddDays(30), Day1);
+
+        var reopened = OpenGatewayStore(Protector);
+        Assert.Equal("[{\"role\":\"user\",\"content\":\"second\"}]", await reopened.LoadResponseAsync("resp_1", Day1));
+        Assert.NotNull(await reopened.LoadResponseAsync("resp_old", Day1));
+        Assert.Null(await reopened.LoadResponseAsync("resp_old", Day1.AddHours(2)));
+        Assert.Null(await reopened.LoadResponseAsync("resp_unknown", Day1));
+
+        // A save after the first has expired sweeps it: still gone when asked with a time before its expiry.
+        await reopened.SaveResponseAsync("resp_2", "[]", Day1.AddDays(30), Day1.AddHours(2));
+        Assert.Null(await reopened.LoadResponseAsync("resp_old", Day1));
+        Assert.Equal("[]", await reopened.LoadResponseAsync("resp_2", Day1.AddHours(2)));
+    }
+
+    [Fact]
     public void Entities_OfEveryKind_RoundTrip()
     {
         var store = OpenGovernanceStore();

@@ -138,8 +138,7 @@ internal sealed class ResponsesDialect(IGatewayStore store, GatewayConfigMonitor
 
     private static ResponsesState State(InferenceCall call) => (ResponsesState)call.DialectState!;
 
-    // The store is synchronous (SQLite, or Npgsql in its blocking form); keep it off the request's thread.
-    private Task<string?> LoadAsync(string id) => Task.Run(() => store.LoadResponse(id, time.GetUtcNow()));
+    private Task<string?> LoadAsync(string id) => store.LoadResponseAsync(id, time.GetUtcNow());
 
     private ValueTask SaveAsync(InferenceCall call, string conversationJson)
     {
@@ -150,7 +149,7 @@ internal sealed class ResponsesDialect(IGatewayStore store, GatewayConfigMonitor
         }
 
         var id = State(call).ResponseId;
-        var expiresAt = time.GetUtcNow().AddDays(retentionDays);
-        return new ValueTask(Task.Run(() => store.SaveResponse(id, conversationJson, expiresAt)));
+        var now = time.GetUtcNow();
+        return new ValueTask(store.SaveResponseAsync(id, conversationJson, now.AddDays(retentionDays), now));
     }
 }
