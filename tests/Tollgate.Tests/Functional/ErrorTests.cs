@@ -251,7 +251,9 @@ public sealed class StreamCancellationTests(GatewayFixture fixture) : IDisposabl
     [Fact]
     public async Task Stream_ClientDisconnects_CancelsUpstream()
     {
-        fixture.Emulator.State.StreamEventDelayMs = 200;
+        // A second between events: the upstream stream (a dozen events) cannot end by itself within the 10 s the test waits,
+        // so only the gateway hanging up can mark it aborted, however loaded the machine is.
+        fixture.Emulator.State.StreamEventDelayMs = 1000;
         var marker = Guid.NewGuid().ToString("N");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
@@ -266,7 +268,7 @@ public sealed class StreamCancellationTests(GatewayFixture fixture) : IDisposabl
 
         // Disposing the response closes the connection; the gateway must hang up on the upstream too.
         var upstream = fixture.Emulator.Journal.Entries.Single(e => e.Body.Contains(marker, StringComparison.Ordinal));
-        for (var i = 0; i < 50 && !fixture.Emulator.State.WasAborted(upstream.Sequence); i++)
+        for (var i = 0; i < 100 && !fixture.Emulator.State.WasAborted(upstream.Sequence); i++)
         {
             await Task.Delay(100);
         }
