@@ -1,3 +1,6 @@
+using Tollgate.Cluster;
+using Tollgate.Configuration;
+
 namespace Tollgate.Audit;
 
 /// <summary>
@@ -5,7 +8,7 @@ namespace Tollgate.Audit;
 /// chain's walk starts at the oldest kept entry, so retention does not read as tampering; each sweep that deleted
 /// something is itself an entry, so a gap at the start of the log is explained in the log.
 /// </summary>
-internal sealed class AuditRetention(AuditLog audit, Configuration.GatewayConfigMonitor config, TimeProvider time, Cluster.IClusterLeadership leadership,
+internal sealed class AuditRetention(AuditLog audit, GatewayConfigMonitor config, TimeProvider time, IClusterLeadership leadership,
     ILoggerFactory loggers) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);

@@ -187,7 +187,7 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
             IsActive = reader.Bool("is_active") ?? true,
             ExpiresAt = ReadTime(reader, "expires_at"),
             MaxConcurrentRequests = reader.Int("max_concurrent_requests", 1, 1_000_000),
-            LogContent = Configuration.LogContentModes.Read(reader, "log_content"),
+            LogContent = LogContentModes.Read(reader, "log_content"),
             CreatedAt = time.GetUtcNow(),
         };
         if (key.TeamId is not null && key.CustomerId is not null)

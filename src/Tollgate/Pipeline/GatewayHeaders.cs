@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Tollgate.Governance.Pricing;
 
 namespace Tollgate.Pipeline;
 
@@ -90,7 +91,7 @@ internal static class GatewayHeaders
     {
         if (call.Price is { } price)
         {
-            var cost = Governance.Pricing.CostCalculator.Cost(price, call.Usage);
+            var cost = CostCalculator.Cost(price, call.Usage);
             context.Response.Headers[CostUsd] = cost.ToString("0.##########", CultureInfo.InvariantCulture);
         }
     }

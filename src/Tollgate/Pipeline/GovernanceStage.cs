@@ -1,3 +1,4 @@
+using Tollgate.Configuration;
 using Tollgate.Governance;
 using Tollgate.Governance.Model;
 using Tollgate.Observability.Tracing;
@@ -54,7 +55,7 @@ internal sealed class GovernanceStage(GovernanceService governance)
     /// Model limits for one attempt, once its provider key is chosen. Null when the attempt may go; otherwise the 429,
     /// with <paramref name="keyScoped"/> true when another provider key could still pass.
     /// </summary>
-    public async ValueTask<(GatewayError? Error, bool KeyScoped)> TakeModelLimitsAsync(InferenceCall call, Configuration.ProviderKeyConfig? providerKey)
+    public async ValueTask<(GatewayError? Error, bool KeyScoped)> TakeModelLimitsAsync(InferenceCall call, ProviderKeyConfig? providerKey)
     {
         var outcome = await governance.TakeModelLimitsAsync(Metered(call), providerKey?.Name, call.EstimatedInputTokens, call.ModelLimitTakes)
             .ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Tollgate.Governance.Model;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 
@@ -16,7 +17,7 @@ internal sealed class ModelRouter(ProviderRegistry registry, ModelCatalog catalo
     /// their weights (Bifrost's per-key provider weights), e.g. 70% openai, 30% azure.
     /// </param>
     public GatewayError? TryResolve(string model, out ProviderRuntime provider, out string upstreamModel, string? nativeProvider = null,
-        IReadOnlyList<Governance.Model.ProviderAccess>? access = null)
+        IReadOnlyList<ProviderAccess>? access = null)
     {
         var slash = model.IndexOf('/');
         if (slash > 0 && registry.Providers.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(model.AsSpan(0, slash), out provider!))
@@ -74,7 +75,7 @@ internal sealed class ModelRouter(ProviderRegistry registry, ModelCatalog catalo
         return GatewayError.ModelNotFound($"The model '{model}' does not exist or is not routable; use 'provider/model' (see GET /v1/models).");
     }
 
-    private ProviderRuntime? PickByKeyWeights(IReadOnlyList<Governance.Model.ProviderAccess> access, string model)
+    private ProviderRuntime? PickByKeyWeights(IReadOnlyList<ProviderAccess> access, string model)
     {
         var total = 0.0;
         foreach (var entry in access)

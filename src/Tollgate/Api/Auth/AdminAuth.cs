@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Tollgate.Configuration;
+using Tollgate.Observability.Logging;
 using Tollgate.Storage;
 
 namespace Tollgate.Api.Auth;
@@ -14,7 +15,7 @@ internal sealed class AdminAuth
     private const string HashSetting = "admin_token_sha256";
     private readonly byte[] _tokenHash;
 
-    public AdminAuth(GatewayOptions options, IGatewayStore store, Observability.Logging.ConsoleNotice notice)
+    public AdminAuth(GatewayOptions options, IGatewayStore store, ConsoleNotice notice)
     {
         if (!string.IsNullOrEmpty(options.AdminToken))
         {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Tollgate.Configuration;
 using Tollgate.Observability;
+using Tollgate.Observability.Logging;
 using Tollgate.Pipeline;
 using Tollgate.Storage;
 
@@ -27,10 +28,10 @@ internal sealed class UserService
     private readonly TimeProvider _time;
     private readonly ILogger _audit;
 
-    private readonly Observability.Logging.ConsoleNotice _notice;
+    private readonly ConsoleNotice _notice;
 
     public UserService(IGatewayStore store, PasswordHasher hasher, SessionService sessions, LoginThrottle throttle, GatewayOptions options,
-        TimeProvider time, ILoggerFactory loggers, Observability.Logging.ConsoleNotice notice)
+        TimeProvider time, ILoggerFactory loggers, ConsoleNotice notice)
     {
         _notice = notice;
         _store = store;

@@ -1,3 +1,5 @@
+using Tollgate.Configuration;
+
 namespace Tollgate.Governance.Model;
 
 /// <summary>
@@ -45,7 +47,7 @@ public sealed record VirtualKey
     public int? MaxConcurrentRequests { get; init; }
 
     /// <summary>How much prompt and answer text the request log keeps for this key; null follows <c>client.log_content</c>.</summary>
-    public Configuration.LogContentMode? LogContent { get; init; }
+    public LogContentMode? LogContent { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 

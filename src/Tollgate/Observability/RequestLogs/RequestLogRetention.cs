@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Tollgate.Cluster;
 using Tollgate.Configuration;
 
 namespace Tollgate.Observability.RequestLogs;
@@ -20,11 +21,11 @@ internal sealed class RequestLogRetention : BackgroundService
     private readonly Func<ClientConfig> _client;
     private readonly TimeProvider _time;
     private readonly ILogger<RequestLogRetention> _logger;
-    private readonly Cluster.IClusterLeadership? _leadership;
+    private readonly IClusterLeadership? _leadership;
 
     /// <param name="leadership">In a cluster only the leader sweeps (the store is shared); null sweeps always.</param>
     public RequestLogRetention(IRequestLogStore store, Func<ClientConfig> client, TimeProvider time, ILogger<RequestLogRetention> logger,
-        Cluster.IClusterLeadership? leadership = null)
+        IClusterLeadership? leadership = null)
     {
         _leadership = leadership;
         _store = store;

@@ -1,4 +1,5 @@
 using Npgsql;
+using Tollgate.Cluster;
 using Tollgate.Configuration;
 using Tollgate.Observability.RequestLogs.Rollup;
 
@@ -35,7 +36,7 @@ internal static class RequestLogServiceCollectionExtensions
         {
             var monitor = sp.GetRequiredService<GatewayConfigMonitor>();
             return new RequestLogRetention(sp.GetRequiredService<IRequestLogStore>(), () => monitor.Current.Client, sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<RequestLogRetention>>(), sp.GetRequiredService<Cluster.IClusterLeadership>());
+                sp.GetRequiredService<ILogger<RequestLogRetention>>(), sp.GetRequiredService<IClusterLeadership>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<RequestLogRetention>());
         services.AddHostedService<RequestLogRollupBackfill>();

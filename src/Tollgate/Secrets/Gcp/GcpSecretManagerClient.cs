@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Tollgate.Configuration;
 
 namespace Tollgate.Secrets.Gcp;
 
@@ -35,7 +36,7 @@ internal sealed class GcpSecretManagerClient : ISecretStoreClient
         catch (ArgumentException)
         {
             _key.Dispose();
-            throw new Configuration.ConfigException($"$.vaults.{config.Name}.credentials", "the key's private_key is not a PEM RSA key");
+            throw new ConfigException($"$.vaults.{config.Name}.credentials", "the key's private_key is not a PEM RSA key");
         }
     }
 
