@@ -13,7 +13,7 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton(_ => SecretProtector.Create(options.EncryptionKey, options.DataDirectory));
         if (options.PostgresConnectionString is not { Length: > 0 } connectionString)
         {
-            services.AddSingleton(sp => new SqliteGatewayStore(options.DataDirectory, sp.GetRequiredService<SecretProtector>()));
+            services.AddSingleton(sp => Checked(new SqliteGatewayStore(options.DataDirectory, sp.GetRequiredService<SecretProtector>()), sp));
             services.AddSingleton<IGatewayStore>(sp => sp.GetRequiredService<SqliteGatewayStore>());
             services.AddSingleton<IGovernanceStore, SqliteGovernanceStore>();
             return services;
@@ -36,9 +36,16 @@ internal static class StorageServiceCollectionExtensions
                 .LogInformation("Storage: PostgreSQL at {Host}:{Port}, database {Database}", builder.Host, builder.Port, builder.Database);
             return dataSource;
         });
-        services.AddSingleton<IGatewayStore>(sp => new PostgresGatewayStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<SecretProtector>()));
+        services.AddSingleton<IGatewayStore>(sp => Checked(new PostgresGatewayStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<SecretProtector>()), sp));
         services.AddSingleton<IGovernanceStore>(sp => new PostgresGovernanceStore(sp.GetRequiredService<NpgsqlDataSource>()));
         return services;
+    }
+
+    private static TStore Checked<TStore>(TStore store, IServiceProvider services)
+        where TStore : IGatewayStore
+    {
+        EncryptionKeyCheck.Verify(store, services.GetRequiredService<SecretProtector>());
+        return store;
     }
 
     private static NpgsqlConnectionStringBuilder CreateConnectionStringBuilder(string connectionString)

@@ -101,6 +101,40 @@ public sealed class PostgresGatewayTests(PostgresDatabase database) : IClassFixt
         Assert.Contains("TOLLGATE_POSTGRES", error.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnInstanceWithAnotherEncryptionKey_StopsAtStart_NamingTheKey_WhileTheSameKeyStillStarts()
+    {
+        var postgres = await database.CreateSchemaAsync();
+        await using (await GatewayHost.StartAsync(null, postgres: postgres))
+        {
+        }
+
+        var error = await Assert.ThrowsAsync<ConfigException>(() =>
+            GatewayHost.StartAsync(null, postgres: postgres, extraArgs: ["--TOLLGATE_ENCRYPTION_KEY", "a-different-cluster-key"]));
+        Assert.Equal("TOLLGATE_ENCRYPTION_KEY", error.JsonPath);
+        Assert.DoesNotContain("a-different-cluster-key", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(GatewayHost.PostgresEncryptionKey, error.Message, StringComparison.Ordinal);
+
+        await using var again = await GatewayHost.StartAsync(null, postgres: postgres);
+        using var ready = await again.Client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sqlite_WhoseGeneratedKeyWasLost_StopsAtStart_RatherThanFailingOnTheFirstStoredSecret()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "tollgate-tests", Guid.NewGuid().ToString("N"));
+        await using (await GatewayHost.StartAsync(null, directory: directory))
+        {
+        }
+
+        File.Delete(Path.Combine(directory, "data", "encryption.key"));
+
+        var error = await Assert.ThrowsAsync<ConfigException>(() => GatewayHost.StartAsync(null, directory: directory));
+        Assert.Equal("TOLLGATE_ENCRYPTION_KEY", error.JsonPath);
+        Assert.Contains("encryption.key", error.Reason, StringComparison.Ordinal);
+    }
+
     private static Action<IServiceCollection> CaptureLogs(CapturingLoggerProvider logs) => services =>
     {
         services.AddSingleton<ILoggerProvider>(logs);
