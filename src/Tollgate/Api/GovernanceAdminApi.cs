@@ -123,12 +123,20 @@ internal static class GovernanceAdminApi
     {
         var spec = new EntitySpec<Budget>(EntityKind.Budget, GovernanceJsonContext.Default.Budget, JsonOutput.Context.Budget, JsonOutput.Context.ListBudget,
             c => c.Budgets, b => b.Id, b => b.FromConfigFile, (c, l) => c with { Budgets = l }, (r, json, w) => r.ReadBudget(json, w, requireId: false));
-        group.MapGet("/", (GovernanceRegistry registry, GovernanceService governance, TimeProvider time) =>
-            Results.Json(registry.Current.Merged.Budgets.Select(b => View(b, governance, time)).ToList(), JsonOutput.Context.ListBudgetView));
+        group.MapGet("/", async (GovernanceRegistry registry, GovernanceService governance, TimeProvider time) =>
+        {
+            var views = new List<BudgetView>();
+            foreach (var budget in registry.Current.Merged.Budgets)
+            {
+                views.Add(await ViewAsync(budget, governance, time).ConfigureAwait(false));
+            }
+
+            return Results.Json(views, JsonOutput.Context.ListBudgetView);
+        });
         group.MapGet("/{id}", async (HttpContext context, string id, GovernanceRegistry registry, GovernanceService governance, TimeProvider time) =>
         {
             await (registry.Current.Budgets.TryGetValue(id, out var budget)
-                ? Results.Json(View(budget, governance, time), JsonOutput.Context.BudgetView).ExecuteAsync(context)
+                ? Results.Json(await ViewAsync(budget, governance, time).ConfigureAwait(false), JsonOutput.Context.BudgetView).ExecuteAsync(context)
                 : NotFound(context, spec.Kind, id)).ConfigureAwait(false);
         });
         group.MapPost("/", (HttpContext context, GovernanceRegistry registry, GovernanceReader reader) => SaveAsync(context, spec, registry, reader, id: null));
@@ -136,9 +144,9 @@ internal static class GovernanceAdminApi
         group.MapDelete("/{id}", (HttpContext context, string id, GovernanceRegistry registry) => DeleteAsync(context, spec, registry, id));
     }
 
-    private static BudgetView View(Budget budget, GovernanceService governance, TimeProvider time)
+    private static async Task<BudgetView> ViewAsync(Budget budget, GovernanceService governance, TimeProvider time)
     {
-        var state = governance.BudgetState(budget, time.GetUtcNow());
+        var state = await governance.BudgetStateAsync(budget, time.GetUtcNow()).ConfigureAwait(false);
         return new BudgetView(budget.Id, budget.MaxLimitUsd, budget.ResetDuration, budget.CalendarAligned, budget.SoftLimitRatio, budget.FromConfigFile,
             CostCalculator.FromNanoUsd(state.SpentNano), CostCalculator.FromNanoUsd(state.ReservedNano), CostCalculator.FromNanoUsd(state.RemainingNano),
             state.WindowStart, state.WindowEnd);

@@ -419,19 +419,6 @@ internal sealed class GovernanceService
     private static RateLimitScope Scope(System.Collections.Frozen.FrozenDictionary<string, RateLimitScope> scopes, string kind, string id) =>
         scopes.TryGetValue(id, out var scope) ? scope : new RateLimitScope(kind, id);
 
-    [System.Runtime.CompilerServices.InlineArray(3)]
-    private struct Levels
-    {
-        public const int Count = 3;
-        private RateLimitScope? _element;
-    }
-
-    [System.Runtime.CompilerServices.InlineArray(3)]
-    private struct Buckets
-    {
-        private TokenBucket _element;
-    }
-
     private static void Rollback(ReadOnlySpan<TokenBucket> requestBuckets, ReadOnlySpan<TokenBucket> tokenBuckets, long requests, long tokens, DateTimeOffset now)
     {
         foreach (var bucket in requestBuckets)
@@ -485,11 +472,17 @@ internal sealed class GovernanceService
         _modelLimits.TakeAsync(call, providerKey, estimatedInputTokens, takes);
 
     /// <summary>
-    /// A budget's state for the admin API and metrics. In cluster mode this instance's ledger sees only its own calls, so
-    /// the state comes from the durable store (spend flushed so far; reservations in flight are not shown).
+    /// A budget's state for metrics. In cluster mode this instance's ledger sees only its own calls, so the state comes
+    /// from the durable store (spend flushed so far); the admin API asks <see cref="BudgetStateAsync"/> for the live view.
     /// </summary>
     public BudgetSnapshot BudgetState(Budget budget, DateTimeOffset now) =>
         _shared is null ? LedgerFor(budget).Snapshot(now) : _shared.StoreSnapshot(budget.Id, _registry.Current.BudgetDefinitions[budget.Id], now);
+
+    /// <summary>The admin API's view: in cluster mode spend and reservations in flight across every instance.</summary>
+    public ValueTask<BudgetSnapshot> BudgetStateAsync(Budget budget, DateTimeOffset now) =>
+        _shared is null
+            ? ValueTask.FromResult(LedgerFor(budget).Snapshot(now))
+            : _shared.LiveSnapshotAsync(budget.Id, _registry.Current.BudgetDefinitions[budget.Id], now);
 
     public BudgetLedger LedgerFor(Budget budget) => _counters.GetBudget(budget.Id, _registry.Current.BudgetDefinitions[budget.Id]);
 }

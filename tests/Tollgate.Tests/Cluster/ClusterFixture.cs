@@ -12,6 +12,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public const string TpmKey = "sk-tg-cluster-tpm-0000000004";
     public const string GateKey = "sk-tg-cluster-gate-000000005";
     public const string WarmKey = "sk-tg-cluster-warm-000000006";
+    public const string ViewKey = "sk-tg-cluster-view-000000007";
 
     private readonly PostgresDatabase _database = new();
 
@@ -25,7 +26,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         Emulator = await EmulatorHost.StartAsync();
         Cluster = await TestCluster.StartAsync(await _database.CreateSchemaAsync(), RedisServer.Shared, Emulator, $$"""
             {
-              "budgets": [{ "id": "b-small", "max_limit": 1.0, "reset_duration": "1d" }],
+              "budgets": [{ "id": "b-small", "max_limit": 1.0, "reset_duration": "1d" }, { "id": "b-view", "max_limit": 100.0, "reset_duration": "1d" }],
               "rate_limits": [
                 { "id": "rl-60m", "request_max_limit": 60, "request_reset_duration": "1m" },
                 { "id": "rl-60h", "request_max_limit": 60, "request_reset_duration": "1h" },
@@ -37,7 +38,8 @@ public sealed class ClusterFixture : IAsyncLifetime
                 { "id": "vk-budget", "name": "budget", "value": "{{BudgetKey}}", "budget_id": "b-small" },
                 { "id": "vk-tpm", "name": "tpm", "value": "{{TpmKey}}", "rate_limit_id": "rl-tpm" },
                 { "id": "vk-gate", "name": "gate", "value": "{{GateKey}}", "max_concurrent_requests": 4 },
-                { "id": "vk-warm", "name": "warm", "value": "{{WarmKey}}" }
+                { "id": "vk-warm", "name": "warm", "value": "{{WarmKey}}" },
+                { "id": "vk-view", "name": "view", "value": "{{ViewKey}}", "budget_id": "b-view" }
               ]
             }
             """);

@@ -58,6 +58,47 @@ public sealed class ClusterLimitsTests(ClusterFixture fixture) : IClassFixture<C
     }
 
     [Fact]
+    public async Task BudgetView_OnAnyInstance_ShowsReservationsInFlightElsewhere_AndSpendAsSoonAsSettled()
+    {
+        fixture.Emulator.Faults.Add(new FaultRule { Provider = "openai", DelayMs = 4_000, Times = -1, ModelEquals = "gpt-4o-mini-view" });
+        try
+        {
+            var call = TestCluster.ChatAsync(Cluster.Nodes[0].Client, ClusterFixture.ViewKey, model: "openai/gpt-4o-mini-view");
+
+            // While the call waits upstream on A, B sees its reservation: the durable store could only show 0.
+            var reserved = 0m;
+            var seen = default(JsonElement);
+            for (var i = 0; i < 35 && reserved == 0 && !call.IsCompleted; i++)
+            {
+                await Task.Delay(100);
+                seen = await BudgetAsync(Cluster.Nodes[1].Client);
+                reserved = seen.GetProperty("reserved_usd").GetDecimal();
+            }
+
+            Assert.True(reserved > 0, $"instance B shows the reservation of the call in flight on A: {seen}, call done: {call.IsCompleted}");
+            using var response = await call;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+            // Settled into the shared counters with the answer: C shows the spend without waiting for a usage flush.
+            var after = await BudgetAsync(Cluster.Nodes[2].Client);
+            Assert.Equal(0m, after.GetProperty("reserved_usd").GetDecimal());
+            Assert.Equal(TestCluster.Cost(response), after.GetProperty("spent_usd").GetDecimal());
+            Assert.Equal(100m - TestCluster.Cost(response), after.GetProperty("remaining_usd").GetDecimal());
+        }
+        finally
+        {
+            fixture.Emulator.Faults.Clear();
+        }
+
+        static async Task<JsonElement> BudgetAsync(HttpClient client)
+        {
+            var (response, body) = await TestCluster.AdminAsync(client, HttpMethod.Get, "/api/budgets/b-view");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return body;
+        }
+    }
+
+    [Fact]
     public async Task TokenLimit_HoldsClusterWide()
     {
         var responses = await FireAsync(Cluster.Balancer.Client, ClusterFixture.TpmKey, 150, 10);

@@ -82,7 +82,8 @@ public sealed class TestCluster : IAsyncDisposable
           "client": { "enforce_auth_on_inference": true, "shutdown_grace_seconds": 10 },
           "providers": { "openai": { "base_url": "{{emulator.OpenAIBaseUrl}}", "keys": [{ "name": "oa", "value": "sk-test-cluster", "models": ["*"] }],
                                      "network_config": { "max_retries": 0 } } },
-          "pricing": { "openai/gpt-4o-mini": { "input_per_mtok": 1000, "output_per_mtok": 2000 } },
+          "pricing": { "openai/gpt-4o-mini": { "input_per_mtok": 1000, "output_per_mtok": 2000 },
+                       "openai/gpt-4o-mini-view": { "input_per_mtok": 1000, "output_per_mtok": 2000 } },
           "cluster": { "redis_key_prefix": "{{prefix}}", "heartbeat_seconds": 1, "change_poll_ms": 100{{(cluster.Length > 0 ? ", " + cluster : "")}} },
           "governance": {{governance}}
         }

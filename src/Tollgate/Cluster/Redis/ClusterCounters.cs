@@ -146,6 +146,27 @@ internal sealed class ClusterCounters : IBatchCounters
         }
     }
 
+    public async ValueTask<BudgetCounterState?> ReadBudgetAsync(string key, DateTimeOffset now)
+    {
+        // Down, the local counters hold only this instance's share; the caller shows the durable store's view instead.
+        if (RedisDown || !_redis.IsConnected)
+        {
+            return null;
+        }
+
+        try
+        {
+            var state = await _redis.ReadBudgetAsync(key, now).ConfigureAwait(false);
+            _metrics.RedisCalls.WithLabels("read").Inc();
+            return state;
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            // An advisory read: the admission path and the heartbeat decide whether Redis is down, not the admin view.
+            return null;
+        }
+    }
+
     /// <summary>Heartbeat: refreshes this instance's liveness, retries deferred settlements, notices a recovery.</summary>
     public async Task HeartbeatAsync(DateTimeOffset now)
     {

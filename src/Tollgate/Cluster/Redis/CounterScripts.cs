@@ -177,6 +177,17 @@ internal static class CounterScripts
         return missing
         """;
 
+    /// <summary>
+    /// A budget's state: <c>{window start, spent, reserved by live instances}</c>, or <c>{-1, 0, 0}</c> without state.
+    /// KEYS[1]; ARGV as in every script (now, instance id, liveness prefix, liveness TTL).
+    /// </summary>
+    public const string ReadBudget = Common + """
+
+        local w = redis.call('HGET', KEYS[1], 'w')
+        if not w then return {-1, 0, 0} end
+        return {tonumber(w), tonumber(redis.call('HGET', KEYS[1], 's') or '0'), reserved_sum(KEYS[1])}
+        """;
+
     /// <summary>Seeds a budget from the durable store unless another instance did first: KEYS[1]; ARGV = window start, spent, expiry.</summary>
     public const string Seed = """
         if redis.call('HSETNX', KEYS[1], 'w', ARGV[1]) == 1 then

@@ -66,6 +66,14 @@ internal sealed class RedisBatchCounters(IConnectionMultiplexer redis, ClusterIn
         return before < 0 ? null : before;
     }
 
+    public async ValueTask<BudgetCounterState?> ReadBudgetAsync(string key, DateTimeOffset now)
+    {
+        var (_, values) = Arguments([], now);
+        var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(CounterScripts.ReadBudget, [Prefix + key], values).ConfigureAwait(false))!;
+        var windowStart = (long)reply[0];
+        return windowStart < 0 ? null : new BudgetCounterState(windowStart, (long)reply[1], (long)reply[2]);
+    }
+
     /// <summary>Marks this instance alive, so the slots and reservations it holds count in other instances' sums.</summary>
     public Task HeartbeatAsync() =>
         redis.GetDatabase().StringSetAsync(Prefix + "inst:" + instance.Id, "1", livenessTtl());

@@ -19,4 +19,7 @@ internal interface IBatchCounters
 
     /// <summary>Creates a budget's state with the spend the durable store holds for its current window, unless it exists.</summary>
     ValueTask SeedBudgetAsync(string key, long windowStartMs, long windowEndMs, long spentNano, bool local);
+
+    /// <summary>A budget's live state for the admin API, or null when the counters have none or cannot answer now.</summary>
+    ValueTask<BudgetCounterState?> ReadBudgetAsync(string key, DateTimeOffset now);
 }

@@ -168,7 +168,30 @@ internal sealed class SharedGovernance(IBatchCounters counters, BudgetSpend spen
         }
     }
 
-    /// <summary>A budget's state as the durable store knows it (the admin API's view in cluster mode).</summary>
+    /// <summary>
+    /// A budget's cluster-wide state for the admin API: spend and live reservations from the shared counters, which
+    /// every instance settles into at once; the durable store's view (flushed spend only) when they hold none for the
+    /// current window or cannot answer.
+    /// </summary>
+    public async ValueTask<BudgetSnapshot> LiveSnapshotAsync(string budgetId, BudgetDefinition definition, DateTimeOffset now)
+    {
+        var (start, _) = definition.Period.WindowAt(now, definition.Anchor);
+        if (await counters.ReadBudgetAsync("b:" + budgetId, now).ConfigureAwait(false) is not { } live || live.WindowStartMs != start.ToUnixTimeMilliseconds())
+        {
+            return StoreSnapshot(budgetId, definition, now);
+        }
+
+        var ledger = new BudgetLedger(budgetId, definition);
+        ledger.Restore(live.SpentNano, start);
+        var snapshot = ledger.Snapshot(now);
+        return snapshot with
+        {
+            ReservedNano = live.ReservedNano,
+            RemainingNano = Math.Max(0, snapshot.LimitNano - live.SpentNano - live.ReservedNano),
+        };
+    }
+
+    /// <summary>A budget's state as the durable store knows it (the metrics' view in cluster mode, and the fallback).</summary>
     public BudgetSnapshot StoreSnapshot(string budgetId, BudgetDefinition definition, DateTimeOffset now)
     {
         var (start, _) = definition.Period.WindowAt(now, definition.Anchor);
