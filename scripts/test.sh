@@ -196,6 +196,17 @@ if [[ ! -f "$stamp" || "$EMULATORS_DIR/package-lock.json" -nt "$stamp" || "$EMUL
     fail_setup "npm ci in tests/storage-emulators failed"
 fi
 
+# --- OpenID provider for the SSO tests (tests/Tollgate.Tests/Identity) ------------------------------------------
+# npm's oidc-provider (an OpenID-certified implementation) with the small server in tests/oidc-idp; the tests start it
+# themselves on a free loopback port, one per test class.
+OIDC_IDP_DIR="$ROOT/tests/oidc-idp"
+stamp="$OIDC_IDP_DIR/node_modules/.package-lock.json"
+if [[ ! -f "$stamp" || "$OIDC_IDP_DIR/package-lock.json" -nt "$stamp" || "$OIDC_IDP_DIR/package.json" -nt "$stamp" ]]; then
+  echo "test.sh: npm ci in tests/oidc-idp"
+  (cd "$OIDC_IDP_DIR" && npm ci --no-audit --no-fund --loglevel=error) >>"$LOG" 2>&1 ||
+    fail_setup "npm ci in tests/oidc-idp failed"
+fi
+
 # --- tests ------------------------------------------------------------------------------------------
 # LogFilePrefix, not LogFileName: with a fixed name every test project of the solution writes the same
 # file and only the last survives (microsoft/vstest#3026). A test hung for 10 minutes is killed and

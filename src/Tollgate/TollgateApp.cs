@@ -4,6 +4,7 @@ using Tollgate.Api.Dialects;
 using Tollgate.Audit;
 using Tollgate.Cluster;
 using Tollgate.Configuration;
+using Tollgate.Identity;
 using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
 using Tollgate.Operations.Alerts;
@@ -86,6 +87,7 @@ public static class TollgateApp
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SessionService>();
         services.AddSingleton<UserService>();
+        services.AddSso(options);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, JsonOutput.Context));
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
@@ -125,6 +127,7 @@ public static class TollgateApp
         app.MapPlaygroundApi();
         app.MapAuthApi();
         app.MapUsersApi();
+        app.MapSsoApi();
         app.MapSettingsApi();
         app.MapLogsAdminApi();
         app.MapVaultsApi();

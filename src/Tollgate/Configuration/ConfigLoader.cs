@@ -55,6 +55,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
 
             var alerts = root.Object("alerts") is { } alertsSection ? AlertsConfigReader.Read(alertsSection, secrets) : AlertsConfig.Empty;
             var exports = root.Object("exports") is { } exportsSection ? ExportsConfigReader.Read(exportsSection, secrets) : ExportsConfig.Empty;
+            var sso = SsoConfigReader.Read(root.Object("sso"), secrets, warnings);
             root.Finish(BifrostFields.Root, warnings);
             return new GatewayConfig
             {
@@ -68,6 +69,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 FileHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json)))[..12],
                 Alerts = alerts,
                 Exports = exports,
+                Sso = sso,
                 Warnings = warnings,
                 Vaults = vaults.Set,
                 VaultReferences = vaults.References,

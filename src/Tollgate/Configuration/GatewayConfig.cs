@@ -42,6 +42,9 @@ public sealed record GatewayConfig
     /// <summary>Scheduled request log exports (<c>exports</c>).</summary>
     public Operations.Exports.ExportsConfig Exports { get; init; } = Operations.Exports.ExportsConfig.Empty;
 
+    /// <summary>Admin single sign-on (<c>sso</c>): OIDC provider, role mapping, whether local passwords stay.</summary>
+    public SsoConfig Sso { get; init; } = SsoConfig.Default;
+
     /// <summary>Bifrost fields the file used that Tollgate does not implement yet, by JSON path; logged at start-up.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -21,8 +21,14 @@ internal static class AuthApi
         return endpoints;
     }
 
-    private static async Task LoginAsync(HttpContext context, UserService users)
+    private static async Task LoginAsync(HttpContext context, UserService users, Configuration.GatewayConfigMonitor monitor)
     {
+        if (!monitor.Current.Sso.LocalSignIn)
+        {
+            await ErrorResponses.WriteAsync(context, AuthErrors.LocalSignInDisabled).ConfigureAwait(false);
+            return;
+        }
+
         var (request, error) = await AuthBody.ReadAsync(context, AuthJsonContext.Output.LoginRequest).ConfigureAwait(false);
         if (request is null)
         {

@@ -17,6 +17,10 @@ internal static class AuthErrors
     public static readonly GatewayError InvalidCredentials = new(StatusCodes.Status401Unauthorized,
         "Invalid username or password.", ErrorTypes.Authentication, "invalid_credentials");
 
+    public static readonly GatewayError LocalSignInDisabled = new(StatusCodes.Status403Forbidden,
+        "Password sign-in is turned off (sso.local_sign_in: false); sign in with single sign-on (GET /api/auth/sso).",
+        ErrorTypes.Permission, "local_sign_in_disabled");
+
     public static readonly GatewayError SessionRequired = new(StatusCodes.Status400BadRequest,
         "Only a signed-in user has a password to change; the admin API token has none.", ErrorTypes.InvalidRequest, "session_required");
 

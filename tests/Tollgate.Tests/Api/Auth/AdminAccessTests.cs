@@ -15,17 +15,20 @@ public sealed partial class AdminAccessTests(AuthGatewayFixture fixture) : IClas
     // Routes a signed-in user may call with any method on themselves.
     private static readonly string[] SelfService = ["/api/auth/logout", "/api/auth/me", "/api/auth/password"];
 
+    // The only routes that answer without credentials: password sign-in and what the login page shows (GET /api/auth/sso).
+    private static readonly string[] Public = ["/api/auth/login", "/api/auth/sso"];
+
     private GatewayHost Gateway => fixture.Gateway;
 
     [Fact]
-    public async Task EveryApiRoute_ExceptLogin_Answers401WithoutCredentials()
+    public async Task EveryApiRoute_ExceptThePublicOnes_Answers401WithoutCredentials()
     {
         using var anonymous = new UiClient(Gateway);
         var routes = ApiRoutes();
         Assert.Contains(routes, r => r.Path == "/api/virtual-keys/x/rotate");
         Assert.Contains(routes, r => r.Path == "/api/openapi.json");
 
-        foreach (var (method, path) in routes.Where(r => r.Path != "/api/auth/login"))
+        foreach (var (method, path) in routes.Where(r => !Public.Contains(r.Path)))
         {
             var reply = await anonymous.SendAsync(new HttpMethod(method), path, method == "GET" ? null : "{}", csrf: null, session: false);
             Assert.True(reply.Status == HttpStatusCode.Unauthorized, $"{method} {path}: {(int)reply.Status} {reply.Text}");
@@ -38,7 +41,7 @@ public sealed partial class AdminAccessTests(AuthGatewayFixture fixture) : IClas
     {
         using var viewer = await fixture.SignInNewUserAsync("viewer");
 
-        foreach (var (method, path) in ApiRoutes().Where(r => r.Path != "/api/auth/login" && !SelfService.Contains(r.Path)))
+        foreach (var (method, path) in ApiRoutes().Where(r => !Public.Contains(r.Path) && !SelfService.Contains(r.Path)))
         {
             var reply = await viewer.SendAsync(new HttpMethod(method), path, method == "GET" ? null : "{}");
             var context = $"{method} {path}: {(int)reply.Status} {reply.Text}";

@@ -114,6 +114,13 @@ export async function signOut() {
   }
   session.user = null;
   setCsrfToken(null);
+  // Signed in through SSO: end the IdP's session too, or the next "Sign in with …" would come straight back in.
+  const ssoLogout = sessionStorage.getItem('tollgate_sso_logout');
+  if (ssoLogout) {
+    sessionStorage.removeItem('tollgate_sso_logout');
+    location.assign(ssoLogout);
+    return;
+  }
   navigate('login', { replace: true });
 }
 

@@ -1,5 +1,5 @@
 import { h, replace } from '../dom.js';
-import { post, setCsrfToken } from '../api.js';
+import { get, post, setCsrfToken } from '../api.js';
 import { banner } from '../ui.js';
 import { session } from '../session.js';
 
@@ -35,10 +35,32 @@ export function render({ navigate, query }) {
       }
     },
   },
-  errorHost,
   h('div', { class: 'field' }, h('label', { for: 'login-username' }, 'Username'), username),
   h('div', { class: 'field' }, h('label', { for: 'login-password' }, 'Password'), password),
   h('div', { class: 'row' }, submit));
+
+  const ssoError = query.get('sso_error');
+  if (ssoError) {
+    replace(errorHost, banner('error', ssoError, { testid: 'login-error' }));
+  }
+
+  // Single sign-on: a "Sign in with …" button, and no password form when sso.local_sign_in is false. Until the
+  // answer comes the form shows, as it did before SSO existed.
+  const ssoHost = h('div', { 'data-testid': 'sso-host' });
+  const intro = h('p', { class: 'muted' }, 'Use the admin account (TOLLGATE_ADMIN_PASSWORD, or the password printed at first start) or an account an admin made for you.');
+  get('/api/auth/sso', { allowUnauthorized: true }).then(info => {
+    if (info?.oidc) {
+      replace(ssoHost, h('div', { class: 'row' },
+        h('a', {
+          class: 'button primary', href: info.oidc.login_url, 'data-testid': 'sso-sign-in',
+          onclick: () => sessionStorage.setItem('tollgate_sso_logout', info.oidc.logout_url),
+        }, `Sign in with ${info.oidc.name}`)));
+    }
+    if (info && !info.local_sign_in) {
+      form.remove();
+      intro.textContent = 'Password sign-in is turned off: sign in with your organisation\'s account.';
+    }
+  }).catch(() => {});
 
   setTimeout(() => username.focus(), 0);
   return h('div', { class: 'login-page', 'data-testid': 'login-page' },
@@ -47,6 +69,8 @@ export function render({ navigate, query }) {
       h('section', { class: 'panel' },
         h('div', { class: 'panel-body' },
           h('h1', { 'data-testid': 'page-title' }, 'Sign in'),
-          h('p', { class: 'muted' }, 'Use the admin account (TOLLGATE_ADMIN_PASSWORD, or the password printed at first start) or an account an admin made for you.'),
+          intro,
+          errorHost,
+          ssoHost,
           form))));
 }
