@@ -113,6 +113,7 @@ public static class TollgateApp
 
         app.UseGatewayObservability();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseSso();
         app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<AdminAuthMiddleware>();
         app.UseCluster();

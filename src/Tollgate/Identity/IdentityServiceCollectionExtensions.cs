@@ -25,3 +25,19 @@ internal static class IdentityServiceCollectionExtensions
         return services;
     }
 }
+
+internal static class IdentityApplicationBuilderExtensions
+{
+    // The key ASP.NET Core's UseAuthentication sets; WebApplication adds the middleware in front of everything unless set.
+    private const string AuthenticationMiddlewareSet = "__AuthenticationMiddlewareSet";
+
+    /// <summary>
+    /// The authentication middleware for the <c>/sso</c> paths only. Left to WebApplication it would run first on every
+    /// request, inference included, and create the OIDC handler each time just to learn that the path is not its callback.
+    /// </summary>
+    public static void UseSso(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/sso", StringComparison.OrdinalIgnoreCase), sso => sso.UseAuthentication());
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSet] = true;
+    }
+}
