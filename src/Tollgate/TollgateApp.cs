@@ -4,6 +4,7 @@ using Tollgate.Api.Dialects;
 using Tollgate.Audit;
 using Tollgate.Cluster;
 using Tollgate.Configuration;
+using Tollgate.Guardrails.External;
 using Tollgate.Identity;
 using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
@@ -95,6 +96,7 @@ public static class TollgateApp
             return Task.CompletedTask;
         }));
         services.AddCluster(options, configuration);
+        services.AddExternalGuardrails();
         configureServices?.Invoke(services);
 
         var app = builder.Build();

@@ -41,6 +41,7 @@ internal static class EmulatorApp
         app.MapAnthropic();
         app.MapDatabricks();
         app.MapCompat();
+        app.MapGuardrailProviders();
         app.MapControl();
         app.MapProviderFallback();
         return app;

@@ -8,6 +8,8 @@ internal static class ProviderNames
     public const string Anthropic = "anthropic";
     public const string Databricks = "databricks";
     public const string Compat = "compat";
+    public const string ContentSafety = "contentsafety";
+    public const string GuardHook = "guardhook";
     public const string Unknown = "unknown";
 
     public static string FromPath(PathString path)
@@ -30,6 +32,16 @@ internal static class ProviderNames
         if (path.StartsWithSegments("/" + Databricks))
         {
             return Databricks;
+        }
+
+        if (path.StartsWithSegments("/" + ContentSafety))
+        {
+            return ContentSafety;
+        }
+
+        if (path.StartsWithSegments("/" + GuardHook))
+        {
+            return GuardHook;
         }
 
         return path.StartsWithSegments("/" + Compat) ? Compat : Unknown;

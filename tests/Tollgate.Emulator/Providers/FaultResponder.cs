@@ -24,6 +24,8 @@ internal static class FaultResponder
                 ErrorBodies.DatabricksCode(rule.ErrorCode ?? ErrorBodies.DatabricksCodeFor(status)), rule.Message ?? DatabricksMessage(status)),
             ProviderNames.Azure when status is 401 or 403 or 404 or 429 =>
                 ErrorBodies.Azure(rule.ErrorCode ?? status.ToString(CultureInfo.InvariantCulture), rule.Message ?? AzureMessage(status)),
+            ProviderNames.ContentSafety => ErrorBodies.Azure(rule.ErrorCode ?? (status >= 500 ? "InternalServerError" : "InvalidRequestBody"),
+                rule.Message ?? $"Injected fault with status {status}."),
             ProviderNames.Compat => ErrorBodies.Compat(status, rule.Message ?? OpenAIMessage(status)),
             _ => OpenAIBody(status, rule),
         };
