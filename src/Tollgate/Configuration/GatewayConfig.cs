@@ -42,6 +42,9 @@ public sealed record GatewayConfig
     /// <summary>Scheduled request log exports (<c>exports</c>).</summary>
     public Operations.Exports.ExportsConfig Exports { get; init; } = Operations.Exports.ExportsConfig.Empty;
 
+    /// <summary>Gateway-wide guardrails (<c>guardrails</c>), compiled.</summary>
+    internal Guardrails.GuardrailsConfig Guardrails { get; init; } = Tollgate.Guardrails.GuardrailsConfig.Empty;
+
     /// <summary>Bifrost fields the file used that Tollgate does not implement yet, by JSON path; logged at start-up.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }
