@@ -86,7 +86,7 @@ public sealed class DetectorTests
         var matcher = new KeywordMatcher(["Project Falcon", "bad"]);
         var findings = new List<Finding>();
         matcher.Find("about ＰＲＯＪＥＣＴ falcon and BAD news", "KEYWORD", findings);
-        Assert.Equal("6:14,24:3", string.Join(",", findings.OrderBy(f => f.Start).Select(f => $"{f.Start}:{f.Length}")));
+        Assert.Equal("6:14,25:3", string.Join(",", findings.OrderBy(f => f.Start).Select(f => $"{f.Start}:{f.Length}")));
         findings.Clear();
         matcher.Find("a badge and badminton", "KEYWORD", findings);
         Assert.Empty(findings);

@@ -14,7 +14,27 @@ internal sealed class KeywordMatcher
     public KeywordMatcher(IEnumerable<string> keywords) =>
         _keywords = [.. keywords.Select(Fold).Where(static k => k.Length > 0).Distinct(StringComparer.Ordinal)];
 
-    public static string Fold(string text) => text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+    /// <summary>
+    /// NFKC then lower case. The gateway runs with invariant globalization, where <see cref="string.Normalize(NormalizationForm)"/>
+    /// leaves compatibility forms alone, so the fullwidth ASCII block (U+FF01..U+FF5E) and the ideographic space are folded here.
+    /// </summary>
+    public static string Fold(string text)
+    {
+        var normalized = text.Normalize(NormalizationForm.FormKC);
+        if (normalized.AsSpan().IndexOfAnyInRange('\u3000', '\uFF5E') >= 0)
+        {
+            normalized = string.Create(normalized.Length, normalized, static (span, source) =>
+            {
+                for (var i = 0; i < source.Length; i++)
+                {
+                    var c = source[i];
+                    span[i] = c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c == '\u3000' ? ' ' : c;
+                }
+            });
+        }
+
+        return normalized.ToLowerInvariant();
+    }
 
     /// <summary>Findings on <paramref name="text"/> itself when normalisation kept its length, else one finding over it all.</summary>
     public void Find(string text, string entity, List<Finding> findings)
