@@ -4,6 +4,7 @@ using Tollgate.Api.Dialects;
 using Tollgate.Audit;
 using Tollgate.Cluster;
 using Tollgate.Configuration;
+using Tollgate.Guardrails;
 using Tollgate.Guardrails.External;
 using Tollgate.Identity;
 using Tollgate.Observability;
@@ -57,7 +58,7 @@ public static class TollgateApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Cluster.IClusterLeadership, Cluster.SingleInstanceLeadership>();
         services.AddSecrets();
-        services.AddSingleton(sp => new ConfigLoader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new ConfigLoader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()) { Guardrails = sp.GetRequiredService<Guardrails.GuardrailsReader>() });
         services.AddGatewayStorage(options);
         services.AddSingleton<GatewayConfigMonitor>();
         services.AddSingleton<ProviderRegistry>();
@@ -67,6 +68,7 @@ public static class TollgateApp
         services.AddSingleton<HealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddInferencePipeline();
+        services.AddGuardrails();
         services.AddClientDialects();
         services.AddSingleton<Observability.RequestTelemetry>();
         services.AddSingleton<Governance.GovernanceRegistry>();
@@ -82,7 +84,7 @@ public static class TollgateApp
         services.AddSingleton<Pipeline.GovernanceStage>();
         services.AddSingleton<Governance.GovernanceRebuilder>();
         services.AddSingleton<Governance.BudgetSpend>();
-        services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()) { Guardrails = sp.GetRequiredService<Guardrails.GuardrailsReader>() });
         services.AddSingleton<AdminAuth>();
         services.AddSingleton(new PasswordHasher());
         services.AddSingleton<LoginThrottle>();

@@ -30,6 +30,10 @@ public sealed partial class NamespaceCycleTests
         ("Configuration", "Cluster", "GatewayConfig.Cluster, ClusterConfigReader"),
         ("Configuration", "Operations", "GatewayConfig.Alerts/Exports, their readers"),
         ("Configuration", "Secrets", "GatewayConfig.Vaults, SecretResolver reads vault references"),
+        // Guardrails (session 5): GatewayConfig holds the compiled gateway guardrails and GovernanceReader compiles a
+        // virtual key's or team's; same fix as above (the options in Configuration, compiled by Guardrails at load).
+        ("Configuration", "Guardrails", "GatewayConfig.Guardrails, ConfigLoader compiles the section"),
+        ("Governance", "Guardrails", "GovernanceReader compiles per-key and per-team guardrails"),
 
         // Storage consolidation (a later session): the governance stores are registered from Storage.
         ("Storage", "Governance", "StorageServiceCollectionExtensions registers governance stores"),

@@ -13,7 +13,12 @@ namespace Tollgate.Configuration;
 /// </summary>
 public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = null)
 {
-    private readonly Governance.GovernanceReader _governance = new(secrets, time ?? TimeProvider.System);
+    private Governance.GovernanceReader? _governanceReader;
+
+    private Governance.GovernanceReader _governance => _governanceReader ??= new(secrets, time ?? TimeProvider.System) { Guardrails = Guardrails };
+
+    /// <summary>Reads <c>guardrails</c> sections; set with the DI-registered check factories so their rule types load.</summary>
+    internal Guardrails.GuardrailsReader Guardrails { get; init; } = Tollgate.Guardrails.GuardrailsReader.BuiltInOnly;
 
     /// <summary>The resolver this loader reads secret fields with; the config monitor resolves stored providers with it too.</summary>
     public SecretResolver Secrets => secrets;
@@ -56,6 +61,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             var alerts = root.Object("alerts") is { } alertsSection ? AlertsConfigReader.Read(alertsSection, secrets) : AlertsConfig.Empty;
             var exports = root.Object("exports") is { } exportsSection ? ExportsConfigReader.Read(exportsSection, secrets) : ExportsConfig.Empty;
             var sso = SsoConfigReader.Read(root.Object("sso"), secrets, warnings);
+            var guardrails = root.TryGet("guardrails", out var guardrailsSection) ? Guardrails.Read(guardrailsSection, "$.guardrails") : Tollgate.Guardrails.GuardrailsConfig.Empty;
             root.Finish(BifrostFields.Root, warnings);
             return new GatewayConfig
             {
@@ -70,6 +76,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 Alerts = alerts,
                 Exports = exports,
                 Sso = sso,
+                Guardrails = guardrails,
                 Warnings = warnings,
                 Vaults = vaults.Set,
                 VaultReferences = vaults.References,

@@ -45,6 +45,9 @@ public sealed record GatewayConfig
     /// <summary>Admin single sign-on (<c>sso</c>): OIDC provider, role mapping, whether local passwords stay.</summary>
     public SsoConfig Sso { get; init; } = SsoConfig.Default;
 
+    /// <summary>Gateway-wide guardrails (<c>guardrails</c>), compiled.</summary>
+    internal Guardrails.GuardrailsConfig Guardrails { get; init; } = Tollgate.Guardrails.GuardrailsConfig.Empty;
+
     /// <summary>Bifrost fields the file used that Tollgate does not implement yet, by JSON path; logged at start-up.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

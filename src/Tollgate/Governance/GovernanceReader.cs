@@ -13,6 +13,9 @@ namespace Tollgate.Governance;
 /// </summary>
 internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time)
 {
+    /// <summary>Validates <c>guardrails</c> on keys and teams (kept as written, compiled per request scope).</summary>
+    public Guardrails.GuardrailsReader Guardrails { get; init; } = Tollgate.Guardrails.GuardrailsReader.BuiltInOnly;
+
     private static readonly FrozenSet<string> BifrostBudgetFields = FrozenSet.Create(StringComparer.Ordinal, "current_usage", "last_reset");
     private static readonly FrozenSet<string> BifrostRateLimitFields = FrozenSet.Create(StringComparer.Ordinal, "token_current_usage", "request_current_usage", "token_last_reset", "request_last_reset");
     private static readonly FrozenSet<string> BifrostVirtualKeyFields = FrozenSet.Create(StringComparer.Ordinal, "key_ids", "mcp_configs", "keys");
@@ -29,6 +32,17 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
         ModelLimits = section.Array("model_limits").Select(item => ReadModelLimit(new JsonObjectReader(item.Element, item.Path), warnings, requireId: true)).ToList(),
         VirtualKeys = section.Array("virtual_keys").Select(item => ReadVirtualKey(new JsonObjectReader(item.Element, item.Path), warnings, requireValue: true)).ToList(),
     };
+
+    private JsonElement? ReadGuardrails(JsonObjectReader reader)
+    {
+        if (!reader.TryGet("guardrails", out var section))
+        {
+            return null;
+        }
+
+        Guardrails.Read(section, reader.PathOf("guardrails"));
+        return section.Clone();
+    }
 
     public Customer ReadCustomer(JsonObjectReader reader, List<string> warnings, bool requireId)
     {
@@ -52,6 +66,7 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
             CustomerId = reader.String("customer_id"),
             BudgetId = reader.String("budget_id"),
             RateLimitId = reader.String("rate_limit_id"),
+            Guardrails = ReadGuardrails(reader),
         };
         reader.Finish(BifrostEntityFields, warnings);
         return team;
@@ -188,6 +203,7 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
             ExpiresAt = ReadTime(reader, "expires_at"),
             MaxConcurrentRequests = reader.Int("max_concurrent_requests", 1, 1_000_000),
             LogContent = LogContentModes.Read(reader, "log_content"),
+            Guardrails = ReadGuardrails(reader),
             CreatedAt = time.GetUtcNow(),
         };
         if (key.TeamId is not null && key.CustomerId is not null)

@@ -159,8 +159,23 @@ internal sealed class InferenceExecutor(
             translated.State, virtualKey, record.RequestId, record.StartedAt);
         if (stages.HasRequestStages && await stages.OnRequestAsync(request, context.RequestAborted).ConfigureAwait(false) is { } refused)
         {
+            if (request.LoggedBody is { } refusedBody && record.RequestBody is not null)
+            {
+                record.RequestBody = refusedBody;
+            }
+
             await FailAsync(record, refused).ConfigureAwait(false);
             return;
+        }
+
+        if (request.RewrittenBody is { } rewritten)
+        {
+            request = request with { Body = rewritten, OriginalBody = default };
+            translated = translated with { Original = null };
+            if (record.RequestBody is not null && request.LoggedBody is { } logged)
+            {
+                record.RequestBody = ContentLogLimits.Text(System.Text.Encoding.UTF8.GetBytes(logged), ContentLogLimits.For(record.Content));
+            }
         }
 
         GatewayError? error = null;

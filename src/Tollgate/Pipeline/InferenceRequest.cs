@@ -16,4 +16,12 @@ internal sealed record InferenceRequest(
     IDisposable? DialectState,
     VirtualKey? VirtualKey,
     string RequestId,
-    long StartedAt);
+    long StartedAt)
+{
+    /// <summary>A request stage's rewrite of <see cref="Body"/> (guardrail masking); the pipeline then sends it instead,
+    /// translated (no passthrough of the client's original body).</summary>
+    public ReadOnlyMemory<byte>? RewrittenBody { get; set; }
+
+    /// <summary>What the request log keeps as the prompt when a stage changed or refused it (masked text, never the original).</summary>
+    public string? LoggedBody { get; set; }
+}

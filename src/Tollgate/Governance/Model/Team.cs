@@ -12,5 +12,8 @@ public sealed record Team
 
     public string? RateLimitId { get; init; }
 
+    /// <summary><c>guardrails</c> as written (Databricks shape plus rules), validated on load; see docs/guardrails.md.</summary>
+    public System.Text.Json.JsonElement? Guardrails { get; init; }
+
     public bool FromConfigFile { get; init; }
 }
