@@ -30,7 +30,13 @@ internal sealed class GuardrailRequestStage(GatewayConfigMonitor config, Guardra
         var rules = scopes.For(config.Current.Guardrails, request.VirtualKey);
         if (rules.IsEmpty)
         {
-            scopes.States.Remove(request.Http);
+            // Kestrel reuses HttpContext objects across requests of a connection: drop a previous request's state, but
+            // only look (lock-free) on the common path where there is none, since Remove takes the table's lock.
+            if (scopes.States.TryGetValue(request.Http, out _))
+            {
+                scopes.States.Remove(request.Http);
+            }
+
             return null;
         }
 
