@@ -130,7 +130,7 @@ public sealed class GuardrailStreamTests : IAsyncLifetime
     [Fact]
     public async Task InputSecret_IsBlockedWithoutEchoingIt()
     {
-        var (status, text) = await PostAsync("/v1/chat/completions", """{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"use AKIAIOSFODNN7EXAMPLE"}]}""");
+        var (status, text) = await PostAsync("/v1/chat/completions", $$"""{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"use {{FakeSecrets.AwsAccessKey}}"}]}""");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("no-secret-in", JsonDocument.Parse(text).RootElement.GetProperty("error").GetProperty("param").GetString());
         Assert.DoesNotContain("AKIA", text, StringComparison.Ordinal);
@@ -162,7 +162,7 @@ public sealed class GuardrailStreamTests : IAsyncLifetime
     [Fact]
     public async Task Firings_AreCountedInMetrics()
     {
-        await PostAsync("/v1/chat/completions", """{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"use AKIAIOSFODNN7EXAMPLE"}]}""");
+        await PostAsync("/v1/chat/completions", $$"""{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"use {{FakeSecrets.AwsAccessKey}}"}]}""");
         var metrics = await _gateway.Client.GetStringAsync("/metrics");
         Assert.Contains("tollgate_guardrail_firings_total{rule=\"no-secret-in\",action=\"block\",direction=\"input\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("tollgate_guardrail_entities_total{rule=\"no-secret-in\",entity=\"SECRET\"}", metrics, StringComparison.Ordinal);
