@@ -10,4 +10,18 @@ namespace Tollgate.Pipeline;
 internal static class JsonWire
 {
     public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>One JSON object as UTF-8 bytes, for the small bodies of outbound calls (alerts, guardrail checks).</summary>
+    public static byte[] Object(Action<Utf8JsonWriter> writeProperties)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writeProperties(writer);
+            writer.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json;
+using Tollgate.Pipeline;
 
 namespace Tollgate.Guardrails.External;
 
@@ -20,49 +21,35 @@ internal sealed class AzureContentSafetyCheck(IHttpClientFactory clients, string
     public async ValueTask<GuardrailVerdict> CheckAsync(string text, GuardrailDirection direction, CancellationToken cancellationToken)
     {
         var operation = shields ? "text:shieldPrompt" : "text:analyze";
-        byte[] body;
-        using (var stream = new MemoryStream())
+        var body = JsonWire.Object(writer =>
         {
-            using (var writer = new Utf8JsonWriter(stream))
+            if (shields)
             {
-                writer.WriteStartObject();
-                if (shields)
+                if (direction == GuardrailDirection.Input)
                 {
-                    if (direction == GuardrailDirection.Input)
-                    {
-                        writer.WriteString("userPrompt", text);
-                    }
-                    else
-                    {
-                        writer.WriteStartArray("documents");
-                        writer.WriteStringValue(text);
-                        writer.WriteEndArray();
-                    }
+                    writer.WriteString("userPrompt", text);
                 }
                 else
                 {
-                    writer.WriteString("text", text);
-                    writer.WriteStartArray("categories");
-                    foreach (var category in thresholds.Keys)
-                    {
-                        writer.WriteStringValue(category);
-                    }
-
+                    writer.WriteStartArray("documents");
+                    writer.WriteStringValue(text);
                     writer.WriteEndArray();
-                    writer.WriteString("outputType", "FourSeverityLevels");
+                }
+            }
+            else
+            {
+                writer.WriteString("text", text);
+                writer.WriteStartArray("categories");
+                foreach (var category in thresholds.Keys)
+                {
+                    writer.WriteStringValue(category);
                 }
 
-                writer.WriteEndObject();
+                writer.WriteEndArray();
+                writer.WriteString("outputType", "FourSeverityLevels");
             }
-
-            body = stream.ToArray();
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{endpoint}/contentsafety/{operation}?api-version={ApiVersion}")
-        {
-            Content = new ByteArrayContent(body),
-        };
-        request.Content.Headers.ContentType = GuardrailHttp.Json;
+        });
+        using var request = GuardrailHttp.JsonPost($"{endpoint}/contentsafety/{operation}?api-version={ApiVersion}", body);
         request.Headers.TryAddWithoutValidation("Ocp-Apim-Subscription-Key", apiKey);
         var (document, error) = await GuardrailHttp.SendAsync(clients.CreateClient(GuardrailHttp.ClientName), request, "azure content safety " + operation,
             cancellationToken).ConfigureAwait(false);

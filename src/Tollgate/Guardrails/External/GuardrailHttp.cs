@@ -15,6 +15,14 @@ internal static class GuardrailHttp
 
     public static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
+    /// <summary>A POST of a JSON body; the caller adds its authentication header.</summary>
+    public static HttpRequestMessage JsonPost(string url, byte[] body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = Json;
+        return request;
+    }
+
     public static SocketsHttpHandler CreateHandler() => new()
     {
         AllowAutoRedirect = false,

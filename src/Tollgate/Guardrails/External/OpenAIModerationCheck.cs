@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tollgate.Pipeline;
 
 namespace Tollgate.Guardrails.External;
 
@@ -13,17 +14,11 @@ internal sealed class OpenAIModerationCheck(IHttpClientFactory clients, string u
 
     public async ValueTask<GuardrailVerdict> CheckAsync(string text, GuardrailDirection direction, CancellationToken cancellationToken)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        using var request = GuardrailHttp.JsonPost(url, JsonWire.Object(w =>
         {
-            writer.WriteStartObject();
-            writer.WriteString("model", model);
-            writer.WriteString("input", text);
-            writer.WriteEndObject();
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(stream.ToArray()) };
-        request.Content.Headers.ContentType = GuardrailHttp.Json;
+            w.WriteString("model", model);
+            w.WriteString("input", text);
+        }));
         request.Headers.Authorization = new("Bearer", apiKey);
         var (document, error) = await GuardrailHttp.SendAsync(clients.CreateClient(GuardrailHttp.ClientName), request, "openai moderation", cancellationToken)
             .ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Tollgate.Pipeline;
 
 namespace Tollgate.Guardrails.External;
 
@@ -19,10 +20,8 @@ internal sealed class WebhookCheck(IHttpClientFactory clients, TimeProvider time
 
     public async ValueTask<GuardrailVerdict> CheckAsync(string text, GuardrailDirection direction, CancellationToken cancellationToken)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        var body = JsonWire.Object(writer =>
         {
-            writer.WriteStartObject();
             writer.WriteString("rule", ruleId);
             writer.WriteString("direction", direction == GuardrailDirection.Input ? "input" : "output");
             writer.WriteString("text", text);
@@ -34,13 +33,8 @@ internal sealed class WebhookCheck(IHttpClientFactory clients, TimeProvider time
             {
                 writer.WriteNull("request_id");
             }
-
-            writer.WriteEndObject();
-        }
-
-        var body = stream.ToArray();
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = GuardrailHttp.Json;
+        });
+        using var request = GuardrailHttp.JsonPost(url, body);
         if (secret is not null)
         {
             var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);

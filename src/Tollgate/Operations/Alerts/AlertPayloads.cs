@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Tollgate.Pipeline;
 
 namespace Tollgate.Operations.Alerts;
 
@@ -10,7 +11,7 @@ namespace Tollgate.Operations.Alerts;
 /// </summary>
 internal static class AlertPayloads
 {
-    public static byte[] Webhook(AlertNotice notice) => Write(w =>
+    public static byte[] Webhook(AlertNotice notice) => JsonWire.Object(w =>
     {
         w.WriteString("event", notice.KindName);
         w.WriteString("rule_id", notice.RuleId);
@@ -24,7 +25,7 @@ internal static class AlertPayloads
         w.WriteString("dedup_key", notice.DedupKey);
     });
 
-    public static byte[] Slack(AlertNotice notice) => Write(w =>
+    public static byte[] Slack(AlertNotice notice) => JsonWire.Object(w =>
     {
         // "text" is the fallback Slack shows in notifications; the blocks are the message.
         w.WriteString("text", $"{notice.Title}: {notice.Summary}");
@@ -62,7 +63,7 @@ internal static class AlertPayloads
         w.WriteEndArray();
     });
 
-    public static byte[] Teams(AlertNotice notice) => Write(w =>
+    public static byte[] Teams(AlertNotice notice) => JsonWire.Object(w =>
     {
         w.WriteString("type", "message");
         w.WriteStartArray("attachments");
@@ -106,7 +107,7 @@ internal static class AlertPayloads
         w.WriteEndArray();
     });
 
-    public static byte[] PagerDuty(AlertNotice notice, string routingKey) => Write(w =>
+    public static byte[] PagerDuty(AlertNotice notice, string routingKey) => JsonWire.Object(w =>
     {
         w.WriteString("routing_key", routingKey);
         // A test is a trigger (PagerDuty has no test action); its dedup key is its own, so it never folds into a real incident.
@@ -197,17 +198,4 @@ internal static class AlertPayloads
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
-
-    private static byte[] Write(Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
-        }
-
-        return stream.ToArray();
-    }
 }
