@@ -57,7 +57,14 @@ internal sealed class GuardrailAnswerStage(GuardrailMetrics metrics, GuardrailSc
         return result.BlockedBy is null ? null : Settle(state, result);
     }
 
-    public void OnStreamEnd(InferenceCall call, bool completed) => _windows.Remove(call);
+    public void OnStreamEnd(InferenceCall call, bool completed)
+    {
+        // Most streams had no output rules and so no window: look (lock-free) before Remove takes the table's lock.
+        if (_windows.TryGetValue(call, out _))
+        {
+            _windows.Remove(call);
+        }
+    }
 
     private GatewayError? Settle(GuardrailRequestState state, GuardrailResult result)
     {
