@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Tollgate.Pipeline;
 using Tollgate.Providers.Anthropic;
 
 namespace Tollgate.Api.Anthropic;
@@ -29,25 +30,8 @@ internal static class AnthropicInboundResponse
     /// <param name="model">The model name the client asked for, which is what Anthropic echoes.</param>
     public static void WriteMessage(ReadOnlySpan<byte> chatCompletion, string model, Utf8JsonWriter writer)
     {
-        // JsonDocument keeps a reference to its input, so it needs memory rather than a span; a pooled copy is cheaper
-        // than the unpooled one JsonDocument.ParseValue would make.
-        var buffer = ArrayPool<byte>.Shared.Rent(chatCompletion.Length);
-        try
-        {
-            chatCompletion.CopyTo(buffer);
-            using var document = JsonDocument.Parse(buffer.AsMemory(0, chatCompletion.Length));
-            var completion = document.RootElement;
-            if (completion.ValueKind != JsonValueKind.Object)
-            {
-                throw new JsonException("The chat completion is not a JSON object.");
-            }
-
-            Write(completion, model, writer);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        using var completion = PooledJsonObject.Parse(chatCompletion, "The chat completion is not a JSON object.");
+        Write(completion.Root, model, writer);
     }
 
     /// <summary>Writes <c>{"type":"error","error":{"type","message"}}</c> with the type Anthropic uses for the status.</summary>

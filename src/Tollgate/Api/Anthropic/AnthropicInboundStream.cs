@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Tollgate.Api.Dialects;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAICompatible;
@@ -30,28 +31,21 @@ namespace Tollgate.Api.Anthropic;
 /// </remarks>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
     Justification = "A Utf8JsonWriter over an IBufferWriter holds no resources: Dispose only flushes, and every frame is flushed.")]
-internal sealed class AnthropicInboundStream : IStreamSink
+internal sealed class AnthropicInboundStream : OpenAIChunkSink
 {
     private readonly string _model;
-    private readonly OpenAIChunkReader _chunk = new();
     private readonly List<StreamedToolCall> _tools = [];
     private Utf8JsonWriter? _writer;
     private bool _started;
-    private bool _finished;
     private bool _calledTools;
     private int _nextBlockIndex;
     private InboundBlockKind _openKind;
     private int _openIndex;
-    private byte[]? _finishReason;
-    private TokenUsage _usage;
 
     public AnthropicInboundStream(string model)
     {
         _model = model;
     }
-
-    /// <summary>The latest usage the upstream reported, in OpenAI's terms: prompt tokens include cached ones.</summary>
-    public TokenUsage Usage => _usage;
 
     /// <summary>The Anthropic message id, derived from the first chunk's id; null before message_start.</summary>
     public string? MessageId { get; private set; }
@@ -59,76 +53,41 @@ internal sealed class AnthropicInboundStream : IStreamSink
     /// <summary>Whether message_stop was written.</summary>
     public bool Completed { get; private set; }
 
-    /// <summary>Whether an error event ended the stream.</summary>
-    public bool Failed { get; private set; }
+    protected override string UpstreamErrorCode => "api_error";
 
-    /// <summary>Usage reported outside the chunks: message_delta carries it.</summary>
-    public void OnUsage(TokenUsage usage) => _usage = new(usage.PromptTokens, usage.CompletionTokens, usage.CachedTokens);
-
-    void IStreamSink.Fail(GatewayError error, IBufferWriter<byte> output) =>
+    public override void Fail(GatewayError error, IBufferWriter<byte> output) =>
         Fail(AnthropicInboundResponse.ErrorTypeForStatus(error.Status), error.Message, output);
 
-    /// <summary>Translates one chunk (a <c>data:</c> payload other than <c>[DONE]</c>), appending complete frames.</summary>
-    public void OnChunk(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
+    protected override void OnContent(OpenAIChunkReader parsed, ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
     {
-        if (_finished || chunk.IsEmpty)
-        {
-            return;
-        }
-
-        if (!_chunk.TryRead(chunk))
-        {
-            Fail("api_error", "The upstream sent a stream chunk that is not a JSON object.", output);
-            return;
-        }
-
-        // OpenAI and vLLM report a failure after the response started as a chunk holding only an error object.
-        if (_chunk.HasError)
-        {
-            Fail("api_error", _chunk.ErrorMessage ?? "The upstream reported an error mid-stream.", output);
-            return;
-        }
-
-        // Totals, not increments: OpenAI sends them once at the end, Databricks on every chunk. The latest wins.
-        if (_chunk.HasUsage)
-        {
-            _usage = _chunk.Usage;
-        }
-
         if (!_started)
         {
             // Azure OpenAI leads with a chunk of prompt filter results: no id, no choices. Starting on it would lose
             // the real id that the next chunk brings.
-            if (!OpenAIChunkReader.IsNonEmpty(_chunk.Id) && _chunk.Reasoning.IsEmpty && _chunk.Content.IsEmpty && _chunk.ToolCalls.IsEmpty
-                && !_chunk.HasUsage && !OpenAIChunkReader.IsNonEmpty(_chunk.FinishReason))
+            if (!OpenAIChunkReader.IsNonEmpty(parsed.Id) && parsed.Reasoning.IsEmpty && parsed.Content.IsEmpty && parsed.ToolCalls.IsEmpty
+                && !parsed.HasUsage && !OpenAIChunkReader.IsNonEmpty(parsed.FinishReason))
             {
                 return;
             }
 
-            Start(DecodeString(chunk, _chunk.Id), output);
+            Start(DecodeString(chunk, parsed.Id), output);
             WritePing(output);
         }
 
         // Anthropic streams thinking before the text it leads to, so reasoning fields go first within a chunk.
-        foreach (var segment in _chunk.Reasoning)
+        foreach (var segment in parsed.Reasoning)
         {
             WriteSegment(segment, chunk, output);
         }
 
-        foreach (var segment in _chunk.Content)
+        foreach (var segment in parsed.Content)
         {
             WriteSegment(segment, chunk, output);
         }
 
-        foreach (var call in _chunk.ToolCalls)
+        foreach (var call in parsed.ToolCalls)
         {
             OnToolCall(call, chunk, output);
-        }
-
-        if (OpenAIChunkReader.IsNonEmpty(_chunk.FinishReason))
-        {
-            // Finish reasons are plain ASCII words, so the raw bytes are the value.
-            _finishReason = chunk[_chunk.FinishReason][1..^1].ToArray();
         }
     }
 
@@ -136,14 +95,14 @@ internal sealed class AnthropicInboundStream : IStreamSink
     /// Ends the message: closes the open block and writes message_delta with the stop reason and cumulative usage,
     /// then message_stop. Does nothing after <see cref="Complete"/> or <see cref="Fail"/>.
     /// </summary>
-    public void Complete(IBufferWriter<byte> output)
+    public override void Complete(IBufferWriter<byte> output)
     {
-        if (_finished)
+        if (Finished)
         {
             return;
         }
 
-        _finished = true;
+        Finished = true;
 
         // An upstream that sent nothing still gets a well-formed, empty message rather than a stream SDKs reject.
         if (!_started)
@@ -164,10 +123,10 @@ internal sealed class AnthropicInboundStream : IStreamSink
 
         var writer = BeginEvent("message_delta"u8, output);
         writer.WriteStartObject("delta"u8);
-        writer.WriteString("stop_reason"u8, AnthropicStopReason.FromFinishReason(_finishReason, _calledTools));
+        writer.WriteString("stop_reason"u8, AnthropicStopReason.FromFinishReason(FinishReason, _calledTools));
         writer.WriteNull("stop_sequence"u8);
         writer.WriteEndObject();
-        InboundUsage.Write(_usage.PromptTokens, _usage.CompletionTokens, _usage.CachedTokens, writer);
+        InboundUsage.Write(Usage.PromptTokens, Usage.CompletionTokens, Usage.CachedTokens, writer);
         EndEvent(writer, output);
 
         writer = BeginEvent("message_stop"u8, output);
@@ -176,14 +135,14 @@ internal sealed class AnthropicInboundStream : IStreamSink
     }
 
     /// <summary>Ends the stream with an <c>error</c> event; <paramref name="type"/> is an Anthropic error type.</summary>
-    public void Fail(string type, string message, IBufferWriter<byte> output)
+    public override void Fail(string type, string message, IBufferWriter<byte> output)
     {
-        if (_finished)
+        if (Finished)
         {
             return;
         }
 
-        _finished = true;
+        Finished = true;
         Failed = true;
 
         // Anthropic sends no stops before an error: the SDKs raise on the event and discard the partial message.
@@ -195,7 +154,7 @@ internal sealed class AnthropicInboundStream : IStreamSink
     /// <summary>A keep-alive. SDKs skip pings wherever they come, even before message_start.</summary>
     public void Ping(IBufferWriter<byte> output)
     {
-        if (!_finished)
+        if (!Finished)
         {
             WritePing(output);
         }
@@ -219,7 +178,7 @@ internal sealed class AnthropicInboundStream : IStreamSink
 
         // OpenAI reports usage only at the end, Databricks from the first chunk on; what is known now is sent now,
         // and message_delta carries the final counts either way.
-        InboundUsage.Write(_usage.PromptTokens, 0, _usage.CachedTokens, writer);
+        InboundUsage.Write(Usage.PromptTokens, 0, Usage.CachedTokens, writer);
         writer.WriteEndObject();
         EndEvent(writer, output);
     }
@@ -254,7 +213,7 @@ internal sealed class AnthropicInboundStream : IStreamSink
 
     private void OnToolCall(ChunkToolCall call, ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
     {
-        var tool = FindTool(call, chunk);
+        var tool = StreamedToolCalls.ContinuedOrAdded(_tools, call, chunk, static index => new StreamedToolCall(index));
         var hasArguments = OpenAIChunkReader.IsNonEmpty(call.Arguments);
         if (tool.BlockIndex >= 0)
         {
@@ -269,15 +228,7 @@ internal sealed class AnthropicInboundStream : IStreamSink
             return;
         }
 
-        if (tool.Id is null && OpenAIChunkReader.IsNonEmpty(call.Id))
-        {
-            tool.Id = chunk[call.Id].ToArray();
-        }
-
-        if (tool.Name is null && OpenAIChunkReader.IsNonEmpty(call.Name))
-        {
-            tool.Name = chunk[call.Name].ToArray();
-        }
+        StreamedToolCalls.TakeIdentity(tool, call, chunk);
 
         if (hasArguments)
         {
@@ -298,18 +249,6 @@ internal sealed class AnthropicInboundStream : IStreamSink
         }
     }
 
-    private StreamedToolCall FindTool(ChunkToolCall call, ReadOnlySpan<byte> chunk)
-    {
-        if (StreamedToolCalls.Continued(_tools, call, chunk) is { } known)
-        {
-            return known;
-        }
-
-        var tool = new StreamedToolCall(call.Index);
-        _tools.Add(tool);
-        return tool;
-    }
-
     private void StartToolBlock(StreamedToolCall tool, IBufferWriter<byte> output)
     {
         CloseBlock(output);
@@ -323,9 +262,9 @@ internal sealed class AnthropicInboundStream : IStreamSink
         writer.WriteStartObject("content_block"u8);
         writer.WriteString("type"u8, "tool_use"u8);
         writer.WritePropertyName("id"u8);
-        if (tool.Id is not null)
+        if (tool.CallId is not null)
         {
-            writer.WriteRawValue(tool.Id, skipInputValidation: true);
+            writer.WriteRawValue(tool.CallId, skipInputValidation: true);
         }
         else
         {

@@ -12,9 +12,8 @@ internal sealed class StreamedToolCall(int openAIIndex) : IStreamedToolCall
     /// <summary>The upstream's <c>tool_calls[].index</c>; -1 for an upstream that sends none.</summary>
     public int OpenAIIndex { get; } = openAIIndex;
 
-    public byte[]? Id { get; set; }
-
-    byte[]? IStreamedToolCall.CallId => Id;
+    /// <summary>The call id as a JSON string, quotes included; it becomes the tool_use block's id.</summary>
+    public byte[]? CallId { get; set; }
 
     public byte[]? Name { get; set; }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Tollgate.Pipeline;
 using Tollgate.Providers;
 
 namespace Tollgate.Api.Responses;
@@ -45,25 +46,8 @@ internal sealed class CompletedAnswer
     /// <summary>Reads the completion. Throws <see cref="JsonException"/> when it is not a JSON object, which only a broken upstream sends.</summary>
     public static CompletedAnswer Read(ReadOnlySpan<byte> chatCompletion)
     {
-        // JsonDocument keeps a reference to its input, so it needs memory rather than a span; a pooled copy is cheaper
-        // than the unpooled one JsonDocument.ParseValue would make.
-        var buffer = ArrayPool<byte>.Shared.Rent(chatCompletion.Length);
-        try
-        {
-            chatCompletion.CopyTo(buffer);
-            using var document = JsonDocument.Parse(buffer.AsMemory(0, chatCompletion.Length));
-            var completion = document.RootElement;
-            if (completion.ValueKind != JsonValueKind.Object)
-            {
-                throw new JsonException("The chat completion is not a JSON object.");
-            }
-
-            return Read(completion);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        using var completion = PooledJsonObject.Parse(chatCompletion, "The chat completion is not a JSON object.");
+        return Read(completion.Root);
     }
 
     private static CompletedAnswer Read(JsonElement completion)

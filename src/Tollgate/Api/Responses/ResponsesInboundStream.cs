@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Tollgate.Api.Anthropic;
+using Tollgate.Api.Dialects;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAICompatible;
@@ -36,13 +37,12 @@ namespace Tollgate.Api.Responses;
 /// </remarks>
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable",
     Justification = "A Utf8JsonWriter over an IBufferWriter holds no resources: Dispose only flushes, and every frame is flushed.")]
-internal sealed class ResponsesInboundStream : IStreamSink
+internal sealed class ResponsesInboundStream : OpenAIChunkSink
 {
     private readonly string _responseId;
     private readonly string _model;
     private readonly ResponseEnvelope _envelope;
     private readonly TimeProvider _timeProvider;
-    private readonly OpenAIChunkReader _chunk = new();
 
     // Items in output order, once added; and every function call, including one still waiting for its name.
     private readonly List<StreamedOutputItem> _items = [];
@@ -50,11 +50,8 @@ internal sealed class ResponsesInboundStream : IStreamSink
     private Utf8JsonWriter? _writer;
     private StreamedOutputItem? _open;
     private bool _started;
-    private bool _finished;
     private long _createdAt;
     private int _sequenceNumber;
-    private byte[] _finishReason = [];
-    private TokenUsage _usage;
 
     /// <param name="responseId">The id the caller gave this response (<see cref="ResponsesIds.NewResponseId"/>).</param>
     /// <param name="model">The model name the client asked for, which is what OpenAI echoes.</param>
@@ -67,14 +64,8 @@ internal sealed class ResponsesInboundStream : IStreamSink
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>The latest usage the upstream reported, in OpenAI's terms: prompt tokens include cached ones.</summary>
-    public TokenUsage Usage => _usage;
-
     /// <summary>Whether the stream ended with response.completed or response.incomplete.</summary>
     public bool Completed { get; private set; }
-
-    /// <summary>Whether the stream ended with response.failed.</summary>
-    public bool Failed { get; private set; }
 
     /// <summary>The text of the answer so far, every message item's joined; null when there is none.</summary>
     public string? AssistantText
@@ -108,7 +99,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
     /// </summary>
     public void Start(IBufferWriter<byte> output)
     {
-        if (_started || _finished)
+        if (_started || Finished)
         {
             return;
         }
@@ -125,7 +116,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
     /// </summary>
     public void KeepAlive(IBufferWriter<byte> output)
     {
-        if (_finished)
+        if (Finished)
         {
             return;
         }
@@ -135,41 +126,15 @@ internal sealed class ResponsesInboundStream : IStreamSink
         EndEvent(writer, output);
     }
 
-    /// <summary>Usage reported outside the chunks (response.completed carries it).</summary>
-    public void OnUsage(TokenUsage usage) => _usage = new(usage.PromptTokens, usage.CompletionTokens, usage.CachedTokens);
+    protected override string UpstreamErrorCode => "server_error";
 
-    void IStreamSink.Fail(GatewayError error, IBufferWriter<byte> output) => Fail(error.Code ?? error.Type, error.Message, output);
+    public override void Fail(GatewayError error, IBufferWriter<byte> output) => Fail(error.Code ?? error.Type, error.Message, output);
 
-    /// <summary>Translates one chunk (a <c>data:</c> payload other than <c>[DONE]</c>), appending complete frames.</summary>
-    public void OnChunk(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
+    protected override void OnContent(OpenAIChunkReader parsed, ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
     {
-        if (_finished || chunk.IsEmpty)
-        {
-            return;
-        }
-
-        if (!_chunk.TryRead(chunk))
-        {
-            Fail("server_error", "The upstream sent a stream chunk that is not a JSON object.", output);
-            return;
-        }
-
-        // OpenAI and vLLM report a failure after the response started as a chunk holding only an error object.
-        if (_chunk.HasError)
-        {
-            Fail("server_error", _chunk.ErrorMessage ?? "The upstream reported an error mid-stream.", output);
-            return;
-        }
-
-        // Totals, not increments: OpenAI sends them once at the end, Databricks on every chunk. The latest wins.
-        if (_chunk.HasUsage)
-        {
-            _usage = _chunk.Usage;
-        }
-
         Start(output);
 
-        foreach (var segment in _chunk.Content)
+        foreach (var segment in parsed.Content)
         {
             if (segment.Kind == ChunkSegmentKind.Text)
             {
@@ -177,15 +142,9 @@ internal sealed class ResponsesInboundStream : IStreamSink
             }
         }
 
-        foreach (var call in _chunk.ToolCalls)
+        foreach (var call in parsed.ToolCalls)
         {
             OnToolCall(call, chunk, output);
-        }
-
-        if (OpenAIChunkReader.IsNonEmpty(_chunk.FinishReason))
-        {
-            // Finish reasons are plain ASCII words, so the raw bytes are the value.
-            _finishReason = chunk[_chunk.FinishReason][1..^1].ToArray();
         }
     }
 
@@ -193,16 +152,16 @@ internal sealed class ResponsesInboundStream : IStreamSink
     /// Ends the response: closes the open item and writes response.completed (or response.incomplete, when the model
     /// was cut off) with the whole response and its usage. Does nothing after <see cref="Complete"/> or <see cref="Fail"/>.
     /// </summary>
-    public void Complete(IBufferWriter<byte> output)
+    public override void Complete(IBufferWriter<byte> output)
     {
-        if (_finished)
+        if (Finished)
         {
             return;
         }
 
         // An upstream that sent nothing still gets a well-formed, empty response rather than a stream SDKs reject.
         Start(output);
-        _finished = true;
+        Finished = true;
 
         // A tool call whose name never arrived still happened; the client sees it rather than losing its arguments.
         foreach (var call in _calls)
@@ -213,7 +172,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
             }
         }
 
-        var incompleteReason = ResponsesStatus.IncompleteReason(_finishReason);
+        var incompleteReason = ResponsesStatus.IncompleteReason(FinishReason);
         CloseOpen(incompleteReason is null ? "completed" : "incomplete", output);
 
         // OpenAI ends a cut-off response with response.incomplete, not response.completed; SDKs read the final
@@ -234,16 +193,16 @@ internal sealed class ResponsesInboundStream : IStreamSink
     /// Ends the stream with an <c>error</c> event and response.failed, whose response carries the error and the output
     /// so far. <paramref name="code"/> is an OpenAI response error code: "server_error", "rate_limit_exceeded", ...
     /// </summary>
-    public void Fail(string code, string message, IBufferWriter<byte> output)
+    public override void Fail(string code, string message, IBufferWriter<byte> output)
     {
-        if (_finished)
+        if (Finished)
         {
             return;
         }
 
         // SDKs reject any event before response.created.
         Start(output);
-        _finished = true;
+        Finished = true;
         Failed = true;
 
         // Open items are not closed: the failure ends them, and response.failed shows them incomplete.
@@ -295,7 +254,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
 
     private void OnToolCall(ChunkToolCall call, ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
     {
-        var item = FindCall(call, chunk);
+        var item = StreamedToolCalls.ContinuedOrAdded(_calls, call, chunk, static index => new StreamedOutputItem(isFunctionCall: true, index));
         var hasArguments = OpenAIChunkReader.IsNonEmpty(call.Arguments);
         if (item.OutputIndex >= 0)
         {
@@ -312,15 +271,7 @@ internal sealed class ResponsesInboundStream : IStreamSink
             return;
         }
 
-        if (item.CallId is null && OpenAIChunkReader.IsNonEmpty(call.Id))
-        {
-            item.CallId = chunk[call.Id].ToArray();
-        }
-
-        if (item.Name is null && OpenAIChunkReader.IsNonEmpty(call.Name))
-        {
-            item.Name = chunk[call.Name].ToArray();
-        }
+        StreamedToolCalls.TakeIdentity(item, call, chunk);
 
         if (hasArguments)
         {
@@ -333,18 +284,6 @@ internal sealed class ResponsesInboundStream : IStreamSink
         {
             StartCall(item, output);
         }
-    }
-
-    private StreamedOutputItem FindCall(ChunkToolCall call, ReadOnlySpan<byte> chunk)
-    {
-        if (StreamedToolCalls.Continued(_calls, call, chunk) is { } known)
-        {
-            return known;
-        }
-
-        var item = new StreamedOutputItem(isFunctionCall: true, call.Index);
-        _calls.Add(item);
-        return item;
     }
 
     private void StartCall(StreamedOutputItem item, IBufferWriter<byte> output)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Tollgate.Pipeline;
 
 namespace Tollgate.Providers.Anthropic;
 
@@ -13,25 +14,8 @@ internal static class AnthropicResponseReader
     /// </summary>
     public static TokenUsage WriteChatCompletion(ReadOnlySpan<byte> anthropicMessage, string responseModel, long created, Utf8JsonWriter writer)
     {
-        // JsonDocument keeps a reference to its input, so it needs memory rather than a span; a pooled copy is cheaper
-        // than the unpooled one JsonDocument.ParseValue would make.
-        var buffer = ArrayPool<byte>.Shared.Rent(anthropicMessage.Length);
-        try
-        {
-            anthropicMessage.CopyTo(buffer);
-            using var document = JsonDocument.Parse(buffer.AsMemory(0, anthropicMessage.Length));
-            var message = document.RootElement;
-            if (message.ValueKind != JsonValueKind.Object)
-            {
-                throw new JsonException("The Anthropic response is not a JSON object.");
-            }
-
-            return Write(message, responseModel, created, writer);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        using var message = PooledJsonObject.Parse(anthropicMessage, "The Anthropic response is not a JSON object.");
+        return Write(message.Root, responseModel, created, writer);
     }
 
     private static TokenUsage Write(JsonElement message, string responseModel, long created, Utf8JsonWriter writer)

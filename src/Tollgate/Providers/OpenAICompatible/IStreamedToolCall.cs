@@ -7,5 +7,8 @@ internal interface IStreamedToolCall
     int OpenAIIndex { get; }
 
     /// <summary>The call id as a JSON string, quotes included; null until the upstream sends one.</summary>
-    byte[]? CallId { get; }
+    byte[]? CallId { get; set; }
+
+    /// <summary>The function name as a JSON string, quotes included; null until the upstream sends one.</summary>
+    byte[]? Name { get; set; }
 }

@@ -29,4 +29,34 @@ internal static class StreamedToolCalls
 
         return null;
     }
+
+    /// <summary>The call <paramref name="fragment"/> continues, or a new one made by <paramref name="create"/> (given the upstream index) and added.</summary>
+    public static T ContinuedOrAdded<T>(List<T> calls, ChunkToolCall fragment, ReadOnlySpan<byte> chunk, Func<int, T> create)
+        where T : class, IStreamedToolCall
+    {
+        if (Continued(calls, fragment, chunk) is { } known)
+        {
+            return known;
+        }
+
+        var call = create(fragment.Index);
+        calls.Add(call);
+        return call;
+    }
+
+    /// <summary>
+    /// Keeps the first id and name the fragments bring: providers that repeat them on every fragment are read once.
+    /// </summary>
+    public static void TakeIdentity(IStreamedToolCall call, ChunkToolCall fragment, ReadOnlySpan<byte> chunk)
+    {
+        if (call.CallId is null && OpenAIChunkReader.IsNonEmpty(fragment.Id))
+        {
+            call.CallId = chunk[fragment.Id].ToArray();
+        }
+
+        if (call.Name is null && OpenAIChunkReader.IsNonEmpty(fragment.Name))
+        {
+            call.Name = chunk[fragment.Name].ToArray();
+        }
+    }
 }
