@@ -7,6 +7,7 @@ using Tollgate.Configuration;
 using Tollgate.Guardrails;
 using Tollgate.Guardrails.External;
 using Tollgate.Identity;
+using Tollgate.Inference;
 using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
 using Tollgate.Operations.Alerts;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Tollgate.Configuration;
-using Tollgate.Governance;
 using Tollgate.Governance.Pricing;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 using Tollgate.Routing;
 

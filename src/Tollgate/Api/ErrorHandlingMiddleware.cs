@@ -1,5 +1,5 @@
+using Tollgate.Inference;
 using Tollgate.Observability;
-using Tollgate.Pipeline;
 
 namespace Tollgate.Api;
 

@@ -1,4 +1,5 @@
 using Tollgate.Api.Dialects;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 
 namespace Tollgate.Api;

@@ -6,7 +6,7 @@ using Tollgate.Governance;
 using Tollgate.Governance.Model;
 using Tollgate.Governance.Pricing;
 using Tollgate.Governance.Usage;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 
 namespace Tollgate.Api;
 

@@ -1,3 +1,4 @@
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 
 namespace Tollgate.Api;

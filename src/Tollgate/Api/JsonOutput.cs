@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 
 namespace Tollgate.Api;
 

@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
+using Tollgate.Inference;
 using Tollgate.Observability.RequestLogs;
-using Tollgate.Pipeline;
 
 namespace Tollgate.Api;
 

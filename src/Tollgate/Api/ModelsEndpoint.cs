@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 using Tollgate.Routing;
 

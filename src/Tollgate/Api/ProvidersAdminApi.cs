@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Tollgate.Configuration;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 using Tollgate.Providers;
 using Tollgate.Routing;
 using Tollgate.Storage;

@@ -2,8 +2,7 @@ using System.Text.Json;
 using Tollgate.Configuration;
 using Tollgate.Governance;
 using Tollgate.Governance.Model;
-using Tollgate.Pipeline;
-using Tollgate.Providers;
+using Tollgate.Inference;
 using Tollgate.Routing;
 
 namespace Tollgate.Api;

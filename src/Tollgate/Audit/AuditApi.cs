@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Tollgate.Api;
 using Tollgate.Api.Auth;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 
 namespace Tollgate.Audit;
 

@@ -4,8 +4,7 @@ using Tollgate.Governance.Limits;
 using Tollgate.Governance.Model;
 using Tollgate.Governance.Pricing;
 using Tollgate.Governance.Usage;
-using Tollgate.Providers;
-using Tollgate.Routing;
+using Tollgate.Inference;
 
 namespace Tollgate.Governance;
 

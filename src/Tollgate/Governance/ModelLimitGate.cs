@@ -3,7 +3,7 @@ using Tollgate.Governance.Counters;
 using Tollgate.Governance.Limits;
 using Tollgate.Governance.Model;
 using Tollgate.Governance.Pricing;
-using Tollgate.Routing;
+using Tollgate.Inference;
 
 namespace Tollgate.Governance;
 

@@ -1,5 +1,5 @@
 using Tollgate.Governance.Pricing;
-using Tollgate.Providers;
+using Tollgate.Inference;
 
 namespace Tollgate.Governance;
 

@@ -1,5 +1,5 @@
 using Tollgate.Governance.Model;
-using Tollgate.Routing;
+using Tollgate.Inference;
 
 namespace Tollgate.Governance;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tollgate.Guardrails.Detection;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 
 namespace Tollgate.Guardrails;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tollgate.Configuration;
 using Tollgate.Guardrails.Detection;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 
 namespace Tollgate.Guardrails;

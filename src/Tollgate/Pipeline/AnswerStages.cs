@@ -1,3 +1,5 @@
+using Tollgate.Inference;
+
 namespace Tollgate.Pipeline;
 
 /// <summary>

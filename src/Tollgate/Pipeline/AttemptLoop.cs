@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Observability.Tracing;
 using Tollgate.Providers;
 using Tollgate.Routing;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tollgate.Inference;
 
 namespace Tollgate.Pipeline;
 

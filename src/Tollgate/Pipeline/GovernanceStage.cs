@@ -1,8 +1,8 @@
 using Tollgate.Configuration;
 using Tollgate.Governance;
 using Tollgate.Governance.Model;
+using Tollgate.Inference;
 using Tollgate.Observability.Tracing;
-using Tollgate.Providers;
 
 namespace Tollgate.Pipeline;
 

@@ -1,6 +1,7 @@
 using Tollgate.Configuration;
 using Tollgate.Governance;
 using Tollgate.Governance.Pricing;
+using Tollgate.Inference;
 using Tollgate.Providers;
 using Tollgate.Routing;
 

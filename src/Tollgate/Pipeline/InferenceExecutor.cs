@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Tollgate.Configuration;
 using Tollgate.Governance.Model;
+using Tollgate.Inference;
 using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
 using Tollgate.Observability.Tracing;

@@ -1,4 +1,5 @@
 using Tollgate.Governance.Model;
+using Tollgate.Inference;
 
 namespace Tollgate.Pipeline;
 

@@ -1,4 +1,5 @@
 using Tollgate.Configuration;
+using Tollgate.Inference;
 
 namespace Tollgate.Pipeline;
 

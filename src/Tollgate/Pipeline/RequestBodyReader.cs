@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Unicode;
+using Tollgate.Inference;
 
 namespace Tollgate.Pipeline;
 

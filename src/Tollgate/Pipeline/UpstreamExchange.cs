@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Observability;
 using Tollgate.Providers;
 using Tollgate.Streaming;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 using Tollgate.Streaming;
 

@@ -1,4 +1,5 @@
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Providers;
 
 namespace Tollgate.Routing;

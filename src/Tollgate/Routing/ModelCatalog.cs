@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Providers;
 
 namespace Tollgate.Routing;

@@ -1,5 +1,5 @@
 using Tollgate.Governance.Model;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 using Tollgate.Providers;
 
 namespace Tollgate.Routing;

@@ -1,3 +1,5 @@
+using Tollgate.Inference;
+
 namespace Tollgate.Routing;
 
 /// <summary>Evaluates routing rules against a request; see <see cref="RoutingRule"/>.</summary>

@@ -1,4 +1,4 @@
-using Tollgate.Providers;
+using Tollgate.Inference;
 
 namespace Tollgate.Streaming;
 

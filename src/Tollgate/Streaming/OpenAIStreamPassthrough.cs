@@ -1,5 +1,5 @@
 using System.Buffers;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 using Tollgate.Providers;
 
 namespace Tollgate.Streaming;

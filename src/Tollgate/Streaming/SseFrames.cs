@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Tollgate.Pipeline;
-using Tollgate.Providers;
+using Tollgate.Inference;
 
 namespace Tollgate.Streaming;
 

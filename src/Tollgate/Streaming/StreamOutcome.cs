@@ -1,5 +1,4 @@
-using Tollgate.Pipeline;
-using Tollgate.Providers;
+using Tollgate.Inference;
 
 namespace Tollgate.Streaming;
 

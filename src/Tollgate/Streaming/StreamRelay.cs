@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 
 namespace Tollgate.Streaming;
 

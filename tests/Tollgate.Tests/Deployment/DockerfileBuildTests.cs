@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using Tollgate.Inference;
 
 namespace Tollgate.Tests.Deployment;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Routing;

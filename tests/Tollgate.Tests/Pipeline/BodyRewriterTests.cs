@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 
 namespace Tollgate.Tests.Pipeline;

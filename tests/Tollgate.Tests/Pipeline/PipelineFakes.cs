@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
 using Tollgate.Api.Dialects;
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAICompatible;

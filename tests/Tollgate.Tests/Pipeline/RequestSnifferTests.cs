@@ -1,4 +1,5 @@
 using System.Text;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 
 namespace Tollgate.Tests.Pipeline;

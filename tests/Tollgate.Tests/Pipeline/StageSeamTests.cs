@@ -1,4 +1,5 @@
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 using static Tollgate.Tests.Pipeline.PipelineFakes;
 

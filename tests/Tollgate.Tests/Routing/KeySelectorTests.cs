@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAICompatible;
 using Tollgate.Routing;

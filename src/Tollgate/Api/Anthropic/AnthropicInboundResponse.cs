@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 using Tollgate.Providers.Anthropic;
 
 namespace Tollgate.Api.Anthropic;

@@ -3,10 +3,8 @@ using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Tollgate.Api.Dialects;
-using Tollgate.Pipeline;
-using Tollgate.Providers;
+using Tollgate.Inference;
 using Tollgate.Providers.OpenAICompatible;
-using Tollgate.Streaming;
 
 namespace Tollgate.Api.Anthropic;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 
 namespace Tollgate.Api.Auth;

@@ -1,4 +1,4 @@
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 
 namespace Tollgate.Api.Auth;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Observability;
 using Tollgate.Observability.Logging;
-using Tollgate.Pipeline;
 using Tollgate.Storage;
 
 namespace Tollgate.Api.Auth;

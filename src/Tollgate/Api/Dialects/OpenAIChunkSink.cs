@@ -1,6 +1,5 @@
 using System.Buffers;
-using Tollgate.Pipeline;
-using Tollgate.Providers;
+using Tollgate.Inference;
 using Tollgate.Providers.OpenAICompatible;
 using Tollgate.Streaming;
 

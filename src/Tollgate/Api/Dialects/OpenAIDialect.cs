@@ -1,4 +1,5 @@
 using System.Buffers;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Streaming;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Tollgate.Api.Responses;
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 using Tollgate.Providers;
 using Tollgate.Providers.OpenAICompatible;

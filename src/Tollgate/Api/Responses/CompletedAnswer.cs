@@ -2,8 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Tollgate.Pipeline;
-using Tollgate.Providers;
+using Tollgate.Inference;
 
 namespace Tollgate.Api.Responses;
 

@@ -1,12 +1,9 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using Tollgate.Api.Anthropic;
 using Tollgate.Api.Dialects;
-using Tollgate.Pipeline;
-using Tollgate.Providers;
+using Tollgate.Inference;
 using Tollgate.Providers.OpenAICompatible;
-using Tollgate.Streaming;
 
 namespace Tollgate.Api.Responses;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Tollgate.Providers;
+using Tollgate.Inference;
 
 namespace Tollgate.Api.Responses;
 

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 
 namespace Tollgate.Guardrails.External;
 

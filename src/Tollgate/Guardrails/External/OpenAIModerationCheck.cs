@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 
 namespace Tollgate.Guardrails.External;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 
 namespace Tollgate.Guardrails.External;
 

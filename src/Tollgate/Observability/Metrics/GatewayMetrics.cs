@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Prometheus;
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Observability.RequestLogs;
 
 namespace Tollgate.Observability.Metrics;

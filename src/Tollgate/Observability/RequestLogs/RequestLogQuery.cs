@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 
 namespace Tollgate.Observability.RequestLogs;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Observability.RequestLogs;
 using Tollgate.Pipeline;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 
 namespace Tollgate.Operations.Alerts;
 

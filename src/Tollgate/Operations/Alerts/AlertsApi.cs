@@ -1,5 +1,5 @@
 using Tollgate.Api;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 
 namespace Tollgate.Operations.Alerts;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 
 namespace Tollgate.Providers.Anthropic;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Tollgate.Pipeline;
+using Tollgate.Inference;
 
 namespace Tollgate.Providers.OpenAICompatible;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Http.Headers;
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 using Tollgate.Streaming;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tollgate.Configuration;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 
 namespace Tollgate.Providers.OpenAICompatible;

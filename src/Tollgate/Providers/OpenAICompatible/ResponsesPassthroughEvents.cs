@@ -1,3 +1,4 @@
+using Tollgate.Inference;
 using Tollgate.Streaming;
 
 namespace Tollgate.Providers.OpenAICompatible;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tollgate.Api.Anthropic;
+using Tollgate.Inference;
 using Tollgate.Providers;
 
 namespace Tollgate.Tests.Api.Anthropic;

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
 using OpenAI.Responses;
 using Tollgate.Api.Responses;
+using Tollgate.Inference;
 using Tollgate.Providers;
 
 // The OpenAI .NET SDK marks its Responses types experimental; here they only check that what we write deserializes.

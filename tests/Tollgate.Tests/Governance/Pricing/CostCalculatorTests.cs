@@ -1,4 +1,5 @@
 using Tollgate.Governance.Pricing;
+using Tollgate.Inference;
 using Tollgate.Providers;
 
 namespace Tollgate.Tests.Governance.Pricing;

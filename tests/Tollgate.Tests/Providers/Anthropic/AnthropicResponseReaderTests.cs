@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Tollgate.Inference;
 using Tollgate.Providers;
 using Tollgate.Providers.Anthropic;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 using Tollgate.Providers.OpenAICompatible;
 

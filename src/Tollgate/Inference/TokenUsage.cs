@@ -1,4 +1,4 @@
-namespace Tollgate.Providers;
+namespace Tollgate.Inference;
 
 /// <summary>
 /// Token counts of one call as the upstream reported them, in OpenAI's vocabulary.

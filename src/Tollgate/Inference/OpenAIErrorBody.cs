@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 /// <summary>OpenAI's error shape, <c>{"error":{"message","type","param","code"}}</c>, as a response body or stream event.</summary>
 internal static class OpenAIErrorBody

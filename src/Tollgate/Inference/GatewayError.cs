@@ -1,4 +1,4 @@
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 /// <summary>
 /// An error the gateway answers with, in OpenAI's shape <c>{"error":{"message","type","param","code"}}</c>.

@@ -1,4 +1,4 @@
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 public enum InferenceOperation
 {

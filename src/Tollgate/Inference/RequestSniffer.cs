@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 /// <summary>
 /// Reads the routing-relevant fields of a request body with <see cref="Utf8JsonReader"/>, skipping everything else

@@ -1,4 +1,4 @@
-namespace Tollgate.Routing;
+namespace Tollgate.Inference;
 
 /// <summary>Model-name globs: <c>*</c> matches any run of characters, everything else matches itself (ordinal).</summary>
 internal static class Glob

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 /// <summary>An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>; return them with Dispose.</summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 /// <summary>Pre-encoded JSON property names, so matching and writing them costs no transcoding.</summary>
 internal static class JsonFields

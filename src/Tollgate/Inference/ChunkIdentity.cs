@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 /// <summary>The id, created time and model of a stream, taken from its first chunk, to stamp a synthesised usage chunk.</summary>
 internal sealed class ChunkIdentity

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 /// <summary>
 /// A JSON object parsed from a span into a pooled copy, for answers read whole (a non-stream completion or message).

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 /// <summary>
 /// Copies a request body's top-level members as raw bytes, changing only <c>model</c>, <c>stream_options</c>,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 /// <summary>
 /// What System.Text.Json throws when a client body is not the JSON a translator expects: broken JSON, a value read as

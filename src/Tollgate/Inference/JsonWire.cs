@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 /// <summary>
 /// Writer settings for every JSON body the gateway writes. The default encoder escapes characters like <c>'</c> and

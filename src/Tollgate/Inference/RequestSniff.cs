@@ -1,4 +1,4 @@
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 /// <summary>The few top-level fields of an inference body the gateway needs, read without deserialising the body.</summary>
 internal struct RequestSniff

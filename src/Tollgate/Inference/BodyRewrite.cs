@@ -1,4 +1,4 @@
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 /// <summary>What must change in an OpenAI-dialect body before it goes upstream. Everything else passes through untouched.</summary>
 internal readonly record struct BodyRewrite

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Tollgate.Providers;
 
-namespace Tollgate.Pipeline;
+namespace Tollgate.Inference;
 
 /// <summary>Extracts OpenAI-style <c>usage</c> from a response body or a stream chunk.</summary>
 internal static class UsageReader
