@@ -43,7 +43,6 @@ public sealed partial class NamespaceCycleTests
         // removes these four.
         ("Routing", "Providers", "ProviderRuntime, ProviderRegistry"),
         ("Providers", "Streaming", "wire clients make their stream translators"),
-        ("Providers", "Pipeline", "ProviderClient takes InferenceCall, returns GatewayError"),
         ("Streaming", "Pipeline", "GatewayError, PooledBufferWriter, ChunkIdentity"),
         ("Pipeline", "Observability", "request log, metrics and traces of the request"),
 

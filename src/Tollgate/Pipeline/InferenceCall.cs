@@ -8,9 +8,11 @@ using Tollgate.Routing;
 namespace Tollgate.Pipeline;
 
 /// <summary>Everything one inference request carries through the pipeline, from the parsed body to the usage it cost.</summary>
-internal sealed class InferenceCall
+internal sealed class InferenceCall : IUpstreamCall
 {
     public required HttpContext Http { get; init; }
+
+    IHeaderDictionary IUpstreamCall.ClientHeaders => Http.Request.Headers;
 
     public required InferenceOperation Operation { get; init; }
 

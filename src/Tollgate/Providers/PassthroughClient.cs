@@ -1,6 +1,5 @@
 using System.Buffers;
 using Tollgate.Inference;
-using Tollgate.Pipeline;
 using Tollgate.Streaming;
 
 namespace Tollgate.Providers;
@@ -12,22 +11,22 @@ namespace Tollgate.Providers;
 /// </summary>
 internal abstract class PassthroughClient(IPassthroughEvents events) : ProviderClient
 {
-    public sealed override GatewayError? WriteBody(InferenceCall call, IBufferWriter<byte> output)
+    public sealed override GatewayError? WriteBody(IUpstreamCall call, IBufferWriter<byte> output)
     {
         // The body before the inbound translation is what the upstream expects.
         BodyRewriter.Rewrite(call.OriginalBody.Span, new BodyRewrite { Model = call.Model }, output);
         return null;
     }
 
-    public sealed override bool TransformsResponse(InferenceCall call) => true;
+    public sealed override bool TransformsResponse(IUpstreamCall call) => true;
 
-    public sealed override TokenUsage WriteResponse(InferenceCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output)
+    public sealed override TokenUsage WriteResponse(IUpstreamCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output)
     {
         output.Write(upstreamBody);
         return ReadAnswerUsage(upstreamBody);
     }
 
-    public sealed override IStreamTranslator CreateStreamTranslator(InferenceCall call) => new PassthroughStream(events);
+    public sealed override IStreamTranslator CreateStreamTranslator(IUpstreamCall call) => new PassthroughStream(events);
 
     /// <summary>The usage of a JSON answer in the dialect's shape.</summary>
     protected abstract TokenUsage ReadAnswerUsage(ReadOnlySpan<byte> answer);

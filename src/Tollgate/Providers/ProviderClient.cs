@@ -1,7 +1,6 @@
 using System.Buffers;
 using Tollgate.Configuration;
 using Tollgate.Inference;
-using Tollgate.Pipeline;
 using Tollgate.Streaming;
 
 namespace Tollgate.Providers;
@@ -16,22 +15,22 @@ internal abstract class ProviderClient
     public virtual GatewayError? CheckSupported(ProviderRuntime provider, InferenceOperation operation) => null;
 
     /// <summary>Writes the upstream body. Keys never change it, so it is built once per provider and reused across retries.</summary>
-    public abstract GatewayError? WriteBody(InferenceCall call, IBufferWriter<byte> output);
+    public abstract GatewayError? WriteBody(IUpstreamCall call, IBufferWriter<byte> output);
 
-    public abstract Uri BuildUri(InferenceCall call, ProviderKeyConfig? key);
+    public abstract Uri BuildUri(IUpstreamCall call, ProviderKeyConfig? key);
 
     public abstract void ApplyAuth(HttpRequestMessage request, ProviderRuntime provider, string? secret);
 
     /// <summary>Headers the client's request carries that the upstream must see (e.g. Anthropic beta flags on passthrough).</summary>
-    public virtual void ApplyClientHeaders(HttpRequestMessage request, InferenceCall call)
+    public virtual void ApplyClientHeaders(HttpRequestMessage request, IUpstreamCall call)
     {
     }
 
     /// <summary>Whether a non-stream success body must be rewritten (otherwise it is relayed as is).</summary>
-    public abstract bool TransformsResponse(InferenceCall call);
+    public abstract bool TransformsResponse(IUpstreamCall call);
 
     /// <summary>Rewrites a non-stream success body into OpenAI's dialect and returns its usage.</summary>
-    public abstract TokenUsage WriteResponse(InferenceCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output);
+    public abstract TokenUsage WriteResponse(IUpstreamCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output);
 
-    public abstract IStreamTranslator CreateStreamTranslator(InferenceCall call);
+    public abstract IStreamTranslator CreateStreamTranslator(IUpstreamCall call);
 }

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text.Json;
 using Tollgate.Configuration;
 using Tollgate.Inference;
-using Tollgate.Pipeline;
 using Tollgate.Streaming;
 
 namespace Tollgate.Providers.Anthropic;
@@ -19,7 +18,7 @@ internal sealed class AnthropicClient : ProviderClient
             ? null
             : GatewayError.BadRequest($"Provider '{provider.Name}' (Anthropic) serves chat completions only.", "model", "unsupported_operation");
 
-    public override GatewayError? WriteBody(InferenceCall call, IBufferWriter<byte> output)
+    public override GatewayError? WriteBody(IUpstreamCall call, IBufferWriter<byte> output)
     {
         using var document = JsonDocument.Parse(call.Body);
         using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
@@ -27,7 +26,7 @@ internal sealed class AnthropicClient : ProviderClient
         return error is null ? null : GatewayError.BadRequest(error.Message, error.Param);
     }
 
-    public override Uri BuildUri(InferenceCall call, ProviderKeyConfig? key) => new($"{call.Provider.Config.BaseUrl}/v1/messages");
+    public override Uri BuildUri(IUpstreamCall call, ProviderKeyConfig? key) => new($"{call.Provider.Config.BaseUrl}/v1/messages");
 
     public override void ApplyAuth(HttpRequestMessage request, ProviderRuntime provider, string? secret)
     {
@@ -38,15 +37,15 @@ internal sealed class AnthropicClient : ProviderClient
         }
     }
 
-    public override bool TransformsResponse(InferenceCall call) => true;
+    public override bool TransformsResponse(IUpstreamCall call) => true;
 
-    public override TokenUsage WriteResponse(InferenceCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output)
+    public override TokenUsage WriteResponse(IUpstreamCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
         return AnthropicResponseReader.WriteChatCompletion(upstreamBody, call.Model, call.Created, writer);
     }
 
-    public override IStreamTranslator CreateStreamTranslator(InferenceCall call) =>
+    public override IStreamTranslator CreateStreamTranslator(IUpstreamCall call) =>
         new AnthropicStreamAdapter(new AnthropicStreamTranslator(call.Model, call.Created), call.Model, call.Created, call.Provider.Name);
 
     /// <summary>Adapts the Anthropic event translator to the relay's contract.</summary>

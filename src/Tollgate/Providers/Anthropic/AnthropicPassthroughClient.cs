@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Tollgate.Configuration;
 using Tollgate.Inference;
-using Tollgate.Pipeline;
 
 namespace Tollgate.Providers.Anthropic;
 
@@ -14,15 +13,15 @@ internal sealed class AnthropicPassthroughClient() : PassthroughClient(Anthropic
 {
     public static readonly AnthropicPassthroughClient Instance = new();
 
-    public override Uri BuildUri(InferenceCall call, ProviderKeyConfig? key) => AnthropicClient.Instance.BuildUri(call, key);
+    public override Uri BuildUri(IUpstreamCall call, ProviderKeyConfig? key) => AnthropicClient.Instance.BuildUri(call, key);
 
     public override void ApplyAuth(HttpRequestMessage request, ProviderRuntime provider, string? secret) =>
         AnthropicClient.Instance.ApplyAuth(request, provider, secret);
 
-    public override void ApplyClientHeaders(HttpRequestMessage request, InferenceCall call)
+    public override void ApplyClientHeaders(HttpRequestMessage request, IUpstreamCall call)
     {
         // The client's API version and beta flags decide the upstream behaviour it expects.
-        var headers = call.Http.Request.Headers;
+        var headers = call.ClientHeaders;
         if (headers["anthropic-version"].ToString() is { Length: > 0 } version)
         {
             request.Headers.Remove("anthropic-version");

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.Http.Headers;
 using Tollgate.Configuration;
 using Tollgate.Inference;
-using Tollgate.Pipeline;
 using Tollgate.Streaming;
 
 namespace Tollgate.Providers.OpenAICompatible;
@@ -26,7 +25,7 @@ internal sealed class OpenAICompatibleClient : ProviderClient
         _ => null,
     };
 
-    public override GatewayError? WriteBody(InferenceCall call, IBufferWriter<byte> output)
+    public override GatewayError? WriteBody(IUpstreamCall call, IBufferWriter<byte> output)
     {
         var traits = call.Provider.Traits;
         var streamOptions = call.Sniff.Stream
@@ -43,7 +42,7 @@ internal sealed class OpenAICompatibleClient : ProviderClient
         return null;
     }
 
-    public override Uri BuildUri(InferenceCall call, ProviderKeyConfig? key)
+    public override Uri BuildUri(IUpstreamCall call, ProviderKeyConfig? key)
     {
         var provider = call.Provider;
         var operationPath = call.Operation switch
@@ -97,17 +96,17 @@ internal sealed class OpenAICompatibleClient : ProviderClient
         }
     }
 
-    public override bool TransformsResponse(InferenceCall call) => EncodesEmbeddingsLocally(call);
+    public override bool TransformsResponse(IUpstreamCall call) => EncodesEmbeddingsLocally(call);
 
-    public override TokenUsage WriteResponse(InferenceCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output)
+    public override TokenUsage WriteResponse(IUpstreamCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output)
     {
         EmbeddingBase64Encoder.Rewrite(upstreamBody, output);
         return UsageReader.TryRead(upstreamBody, out var usage, out _) ? usage : default;
     }
 
-    public override IStreamTranslator CreateStreamTranslator(InferenceCall call) =>
+    public override IStreamTranslator CreateStreamTranslator(IUpstreamCall call) =>
         new OpenAIStreamPassthrough(call.Sniff.IncludeUsage, call.Provider.Name);
 
-    private static bool EncodesEmbeddingsLocally(InferenceCall call) =>
+    private static bool EncodesEmbeddingsLocally(IUpstreamCall call) =>
         call.Operation == InferenceOperation.Embeddings && call.Sniff.WantsBase64 && !call.Provider.Traits.NativeBase64Embeddings;
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Tollgate.Configuration;
 using Tollgate.Inference;
-using Tollgate.Pipeline;
 
 namespace Tollgate.Providers.OpenAICompatible;
 
@@ -14,7 +13,7 @@ internal sealed class OpenAIResponsesPassthroughClient() : PassthroughClient(Res
 {
     public static readonly OpenAIResponsesPassthroughClient Instance = new();
 
-    public override Uri BuildUri(InferenceCall call, ProviderKeyConfig? key) => new($"{call.Provider.Config.BaseUrl}/responses");
+    public override Uri BuildUri(IUpstreamCall call, ProviderKeyConfig? key) => new($"{call.Provider.Config.BaseUrl}/responses");
 
     public override void ApplyAuth(HttpRequestMessage request, ProviderRuntime provider, string? secret) =>
         OpenAICompatibleClient.Instance.ApplyAuth(request, provider, secret);
