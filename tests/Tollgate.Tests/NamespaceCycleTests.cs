@@ -42,8 +42,6 @@ public sealed partial class NamespaceCycleTests
         // InferenceCall, PooledBufferWriter, ...) and the orchestrator; splitting the vocabulary into a low folder
         // removes these four.
         ("Routing", "Providers", "ProviderRuntime, ProviderRegistry"),
-        ("Providers", "Streaming", "wire clients make their stream translators"),
-        ("Streaming", "Pipeline", "GatewayError, PooledBufferWriter, ChunkIdentity"),
         ("Pipeline", "Observability", "request log, metrics and traces of the request"),
 
         // Seams placed too high (lead): IClusterLeadership lives in Cluster, which sits above Observability, so the

@@ -4,7 +4,6 @@ using Tollgate.Configuration;
 using Tollgate.Inference;
 using Tollgate.Observability;
 using Tollgate.Providers;
-using Tollgate.Streaming;
 
 namespace Tollgate.Pipeline;
 

@@ -5,11 +5,11 @@ using Tollgate.Api.Anthropic;
 using Tollgate.Configuration;
 using Tollgate.Inference;
 using Tollgate.Pipeline;
+using Tollgate.Providers.OpenAICompatible;
 using Tollgate.Providers;
 using Tollgate.Streaming;
-using Tollgate.Tests.Pipeline;
 
-namespace Tollgate.Tests.Streaming;
+namespace Tollgate.Tests.Pipeline;
 
 /// <summary>The relay over in-memory upstreams and a <see cref="DefaultHttpContext"/>: no sockets.</summary>
 public sealed class StreamRelayTests

@@ -1,8 +1,9 @@
 using System.Buffers;
 using Tollgate.Inference;
 using Tollgate.Providers;
+using Tollgate.Streaming;
 
-namespace Tollgate.Streaming;
+namespace Tollgate.Providers.OpenAICompatible;
 
 /// <summary>
 /// Relays OpenAI-dialect chunks unchanged, reading usage where it appears: OpenAI's final usage chunk, or the running

@@ -1,7 +1,8 @@
 using Tollgate.Pipeline;
 using Tollgate.Routing;
+using Tollgate.Streaming;
 
-namespace Tollgate.Streaming;
+namespace Tollgate.Pipeline;
 
 /// <summary>How one stream is relayed: its limits, the OpenAI epilogue's identity, and who writes the client's events.</summary>
 internal sealed record StreamRelayOptions(

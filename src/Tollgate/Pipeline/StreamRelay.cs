@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Diagnostics;
 using Tollgate.Inference;
+using Tollgate.Streaming;
 
-namespace Tollgate.Streaming;
+namespace Tollgate.Pipeline;
 
 /// <summary>
 /// Relays one upstream SSE body to the client event by event, flushing after each, with an idle timeout reset on every
