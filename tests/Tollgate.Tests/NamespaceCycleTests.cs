@@ -41,7 +41,6 @@ public sealed partial class NamespaceCycleTests
         // Request path (wt-dialects, issue 13 follow-up): Pipeline holds both the shared vocabulary (GatewayError,
         // InferenceCall, PooledBufferWriter, ...) and the orchestrator; splitting the vocabulary into a low folder
         // removes these four.
-        ("Routing", "Providers", "ProviderRuntime, ProviderRegistry"),
         ("Pipeline", "Observability", "request log, metrics and traces of the request"),
 
         // Seams placed too high (lead): IClusterLeadership lives in Cluster, which sits above Observability, so the

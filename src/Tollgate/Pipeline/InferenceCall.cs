@@ -3,7 +3,6 @@ using Tollgate.Governance;
 using Tollgate.Governance.Pricing;
 using Tollgate.Inference;
 using Tollgate.Providers;
-using Tollgate.Routing;
 
 namespace Tollgate.Pipeline;
 

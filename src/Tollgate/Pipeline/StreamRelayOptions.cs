@@ -1,5 +1,5 @@
 using Tollgate.Pipeline;
-using Tollgate.Routing;
+using Tollgate.Providers;
 using Tollgate.Streaming;
 
 namespace Tollgate.Pipeline;

@@ -4,7 +4,6 @@ using Tollgate.Configuration;
 using Tollgate.Providers.Anthropic;
 using Tollgate.Providers.Databricks;
 using Tollgate.Providers.OpenAICompatible;
-using Tollgate.Routing;
 
 namespace Tollgate.Providers;
 

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using Tollgate.Configuration;
-using Tollgate.Routing;
 
 namespace Tollgate.Providers;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Tollgate.Providers;
 
 namespace Tollgate.Routing;
 

@@ -1,3 +1,4 @@
+using Tollgate.Providers;
 using Tollgate.Routing;
 
 namespace Tollgate.Tests.Routing;

@@ -3,7 +3,6 @@ using Tollgate.Governance;
 using Tollgate.Governance.Pricing;
 using Tollgate.Governance.Usage;
 using Tollgate.Providers;
-using Tollgate.Routing;
 
 namespace Tollgate.Observability.Metrics;
 

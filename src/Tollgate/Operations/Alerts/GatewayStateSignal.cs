@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Tollgate.Observability.RequestLogs;
+using Tollgate.Providers;
 using Tollgate.Routing;
 
 namespace Tollgate.Operations.Alerts;

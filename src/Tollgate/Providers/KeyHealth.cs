@@ -1,4 +1,4 @@
-namespace Tollgate.Routing;
+namespace Tollgate.Providers;
 
 /// <summary>
 /// Live health of one provider key: in-flight count, outcomes and latency since the last recompute (lock-free

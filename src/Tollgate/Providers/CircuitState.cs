@@ -1,4 +1,4 @@
-namespace Tollgate.Routing;
+namespace Tollgate.Providers;
 
 public enum CircuitState
 {

@@ -1,4 +1,4 @@
-namespace Tollgate.Routing;
+namespace Tollgate.Providers;
 
 /// <summary>Tuning of adaptive weights and circuit breaking (the defaults are what the docs describe).</summary>
 internal sealed record HealthOptions
