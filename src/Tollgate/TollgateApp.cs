@@ -71,7 +71,7 @@ public static class TollgateApp
         services.AddInferencePipeline();
         services.AddGuardrails();
         services.AddClientDialects();
-        services.AddSingleton<Observability.RequestTelemetry>();
+        services.AddSingleton<RequestTelemetry>();
         services.AddSingleton<Governance.GovernanceRegistry>();
         services.AddSingleton<Governance.Limits.IGovernanceCounters, Governance.Limits.InMemoryGovernanceCounters>();
         services.AddSingleton<Governance.Pricing.TokenEstimator>();

@@ -11,9 +11,11 @@ namespace Tollgate.Tests;
 public sealed partial class NamespaceCycleTests
 {
     /// <summary>
-    /// Edges that still close a cycle, each against the intended layering (low to high): Configuration, Inference
-    /// (the request vocabulary every layer speaks), Storage, Governance, Routing, Providers, Streaming, Pipeline, Observability, Api, Ui, Cluster, then Audit and Operations
-    /// (Secrets sits with Configuration). This list only shrinks:
+    /// Edges that still close a cycle, each against the intended layering (low to high): Configuration (Secrets sits
+    /// with it), Inference (the HttpContext-free request vocabulary every layer speaks), Storage, Governance, Streaming
+    /// (stream parts: SSE, translators, sinks), Providers (wire clients make their stream translators and hold key
+    /// health), Routing (reads the provider registry), Observability, Pipeline (the orchestrator: it calls observability,
+    /// never the reverse), Api, Ui, Cluster, then Audit and Operations. This list only shrinks:
     /// the test fails when an edge here is gone (take it out) and when a new cycle appears.
     /// </summary>
     private static readonly (string From, string To, string Why)[] KnownCycleEdges =
@@ -37,11 +39,6 @@ public sealed partial class NamespaceCycleTests
 
         // Storage consolidation (a later session): the governance stores are registered from Storage.
         ("Storage", "Governance", "StorageServiceCollectionExtensions registers governance stores"),
-
-        // Request path (wt-dialects, issue 13 follow-up): Pipeline holds both the shared vocabulary (GatewayError,
-        // InferenceCall, PooledBufferWriter, ...) and the orchestrator; splitting the vocabulary into a low folder
-        // removes these four.
-        ("Pipeline", "Observability", "request log, metrics and traces of the request"),
 
         // Seams placed too high (lead): IClusterLeadership lives in Cluster, which sits above Observability, so the
         // log retention job that asks it closes a loop; vault metrics are registered from Secrets. Both move down

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Tollgate.Inference;
-using Tollgate.Pipeline;
+using Tollgate.Observability;
 using Tollgate.Routing;
 
 namespace Tollgate.Api;
@@ -10,7 +10,7 @@ internal static class ModelsEndpoint
 {
     public static async Task ListAsync(HttpContext context, ModelCatalog catalog)
     {
-        GatewayHeaders.EnsureRequestId(context);
+        RequestIds.Ensure(context);
         var models = await catalog.ListAsync(context.RequestAborted).ConfigureAwait(false);
         context.Response.ContentType = "application/json";
         using var buffer = new PooledBufferWriter(8192);
@@ -33,7 +33,7 @@ internal static class ModelsEndpoint
 
     public static async Task GetAsync(HttpContext context, string model, ModelCatalog catalog)
     {
-        GatewayHeaders.EnsureRequestId(context);
+        RequestIds.Ensure(context);
         var models = await catalog.ListAsync(context.RequestAborted).ConfigureAwait(false);
         var found = models.FirstOrDefault(m => m.Id == model);
         if (found is null)

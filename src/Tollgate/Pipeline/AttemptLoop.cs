@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Tollgate.Configuration;
 using Tollgate.Inference;
-using Tollgate.Observability.Tracing;
 using Tollgate.Providers;
 using Tollgate.Routing;
 
@@ -114,9 +113,9 @@ internal sealed class AttemptLoop(IUpstreamExchange exchange, RouteHealthRegistr
             }
 
             var attemptStarted = Stopwatch.GetTimestamp();
-            var attemptSpan = GatewayTracing.StartAttempt(call);
+            var attemptSpan = AttemptTracing.StartAttempt(call);
             var outcome = await exchange.SendAsync(call, key, secret, upstreamBody).ConfigureAwait(false);
-            GatewayTracing.EndAttempt(attemptSpan, call, outcome.Error);
+            AttemptTracing.EndAttempt(attemptSpan, call, outcome.Error);
             var keyFailed = outcome.Error is { } failure && IsKeyFailure(failure.Status);
             var latency = outcome.Error is null && call.UpstreamTicks > 0
                 ? Stopwatch.GetElapsedTime(0, call.UpstreamTicks)

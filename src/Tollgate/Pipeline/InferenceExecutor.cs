@@ -53,7 +53,7 @@ internal sealed class InferenceExecutor(
         var context = record.Http;
         try
         {
-            record.RequestId = GatewayHeaders.EnsureRequestId(context);
+            record.RequestId = RequestIds.Ensure(context);
             var authError = governance.Authenticate(context, out var virtualKey, enforce: !record.Entry.Playground);
             if (authError is not null)
             {

@@ -1,3 +1,4 @@
+using Tollgate.Inference;
 using Tollgate.Pipeline;
 
 namespace Tollgate.Tests.Pipeline;
@@ -10,7 +11,7 @@ public sealed class GatewayHeadersTests
     [InlineData("a b:c;d=e,f\"g'h\\i")]
     public void Safe_CleanValue_IsReturnedAsIs(string value)
     {
-        Assert.Same(value, GatewayHeaders.Safe(value));
+        Assert.Same(value, HeaderValues.Safe(value));
     }
 
     [Theory]
@@ -22,12 +23,12 @@ public sealed class GatewayHeadersTests
     [InlineData("\ud83d\ude00", "%F0%9F%98%80")]
     public void Safe_ControlOrNonAscii_IsPercentEncodedAsUtf8(string value, string expected)
     {
-        Assert.Equal(expected, GatewayHeaders.Safe(value));
+        Assert.Equal(expected, HeaderValues.Safe(value));
     }
 
     [Fact]
     public void Safe_LoneSurrogate_BecomesTheReplacementCharacter()
     {
-        Assert.Equal("lone%EF%BF%BD", GatewayHeaders.Safe("lone" + (char)0xD800));
+        Assert.Equal("lone%EF%BF%BD", HeaderValues.Safe("lone" + (char)0xD800));
     }
 }

@@ -1,4 +1,3 @@
-using Tollgate.Pipeline;
 
 namespace Tollgate.Observability.Logging;
 
@@ -10,7 +9,7 @@ internal sealed class RequestScopeMiddleware(RequestDelegate next, ILogger<Reque
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var requestId = GatewayHeaders.EnsureRequestId(context);
+        var requestId = RequestIds.Ensure(context);
         using (logger.BeginScope(new RequestIdScope(requestId)))
         {
             await next(context).ConfigureAwait(false);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Tollgate.Configuration;
 using Tollgate.Inference;
 using Tollgate.Observability.RequestLogs;
-using Tollgate.Pipeline;
 
 namespace Tollgate.Observability.Tracing;
 
@@ -13,7 +12,7 @@ namespace Tollgate.Observability.Tracing;
 ///   ├─ tollgate.authenticate           internal
 ///   ├─ tollgate.route                  internal, per candidate model
 ///   ├─ tollgate.admit                  internal, per candidate: limits and budget reservation
-///   └─ chat {model}                    client span per upstream attempt (GenAI semantic conventions)
+///   └─ chat {model}                    client span per upstream attempt (GenAI conventions; Pipeline's AttemptTracing)
 ///      └─ POST                         HttpClient span of the upstream call
 /// </code>
 /// Without a listener (no tracer provider: the default) <see cref="ActivitySource.StartActivity(string, ActivityKind)"/>
@@ -43,91 +42,6 @@ internal static class GatewayTracing
         if (error is not null)
         {
             SetError(activity, error);
-        }
-
-        activity.Dispose();
-    }
-
-    /// <summary>
-    /// Starts the GenAI client span of one upstream attempt, once the call's key is chosen. It becomes
-    /// <see cref="Activity.Current"/>, so the HttpClient span of the upstream request is its child.
-    /// </summary>
-    public static Activity? StartAttempt(InferenceCall call)
-    {
-        // The name is fixed at start (what samplers see) and refined below only when a span was actually created.
-        var activity = Source.StartActivity(GenAiAttributes.OperationChat, ActivityKind.Client);
-        if (activity is null)
-        {
-            return null;
-        }
-
-        var operation = OperationName(call.Operation);
-        activity.DisplayName = string.Concat(operation, " ", call.Model);
-        if (!activity.IsAllDataRequested)
-        {
-            return activity;
-        }
-
-        var providerName = ProviderName(call.Provider.Traits.Kind, call.Provider.Traits.TypeName);
-        activity.SetTag(GenAiAttributes.OperationName, operation);
-        activity.SetTag(GenAiAttributes.ProviderName, providerName);
-        activity.SetTag(GenAiAttributes.System, providerName);
-        activity.SetTag(GenAiAttributes.RequestModel, call.Model);
-        if (call.Sniff.MaxTokens is { } maxTokens)
-        {
-            activity.SetTag(GenAiAttributes.RequestMaxTokens, maxTokens);
-        }
-
-        activity.SetTag(GenAiAttributes.TollgateProvider, call.Provider.Name);
-        activity.SetTag(GenAiAttributes.TollgateAttempt, call.Attempts);
-        if (call.Sniff.Stream)
-        {
-            activity.SetTag(GenAiAttributes.TollgateStream, true);
-        }
-
-        if (call.Key is { } key)
-        {
-            activity.SetTag(GenAiAttributes.TollgateKey, key.Name);
-        }
-
-        try
-        {
-            var uri = call.Client.BuildUri(call, call.Key);
-            activity.SetTag(GenAiAttributes.ServerAddress, uri.Host);
-            activity.SetTag(GenAiAttributes.ServerPort, uri.Port);
-        }
-        catch (Exception ex) when (ex is UriFormatException or InvalidOperationException or ArgumentException)
-        {
-            // The attempt itself reports a bad URL; the span just goes without an address.
-        }
-
-        return activity;
-    }
-
-    /// <summary>Ends an attempt span with the usage the upstream reported, or the error the attempt ended with.</summary>
-    public static void EndAttempt(Activity? activity, InferenceCall call, GatewayError? error)
-    {
-        if (activity is null)
-        {
-            return;
-        }
-
-        if (activity.IsAllDataRequested)
-        {
-            if (error is not null)
-            {
-                SetError(activity, error);
-            }
-            else if (call.Succeeded)
-            {
-                // No gen_ai.response.model: the upstream's answer is relayed without reading its model field.
-                activity.SetTag(GenAiAttributes.UsageInputTokens, call.Usage.PromptTokens);
-                activity.SetTag(GenAiAttributes.UsageOutputTokens, call.Usage.CompletionTokens);
-                if (call.UsageEstimated)
-                {
-                    activity.SetTag(GenAiAttributes.TollgateEstimated, true);
-                }
-            }
         }
 
         activity.Dispose();
@@ -191,7 +105,7 @@ internal static class GatewayTracing
         _ => typeName,
     };
 
-    private static void SetError(Activity activity, GatewayError error)
+    public static void SetError(Activity activity, GatewayError error)
     {
         activity.SetStatus(ActivityStatusCode.Error, error.Message);
         activity.SetTag(GenAiAttributes.ErrorType, error.Code ?? error.Type);

@@ -1,7 +1,7 @@
+using Tollgate.Observability;
 using Tollgate.Observability.RequestLogs;
-using Tollgate.Pipeline;
 
-namespace Tollgate.Observability;
+namespace Tollgate.Pipeline;
 
 /// <summary>
 /// The pipeline's one exit for what a request did: builds its <see cref="RequestLogEntry"/> once and hands it to every
