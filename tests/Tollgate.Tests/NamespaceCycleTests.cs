@@ -23,8 +23,6 @@ public sealed partial class NamespaceCycleTests
         // Configuration's owner (lead): ConfigLoader parses the governance and routing sections into their types and
         // checks provider kinds; GatewayConfigMonitor merges providers from the store.
         ("Configuration", "Governance", "ConfigLoader, GatewayConfig hold governance config types"),
-        ("Configuration", "Providers", "ConfigLoader checks provider traits"),
-        ("Configuration", "Routing", "GatewayConfig holds routing rules"),
         ("Configuration", "Storage", "GatewayConfigMonitor reads stored providers"),
         // Wave 2 sections (lead, merged this session): GatewayConfig holds the cluster, alerts/exports and vaults
         // sections' types, and SecretResolver resolves vault references. The fix is the one above: section types and

@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using Tollgate.Operations.Alerts;
 using Tollgate.Operations.Exports;
-using Tollgate.Providers;
 using Tollgate.Secrets;
 
 namespace Tollgate.Configuration;
@@ -108,9 +107,9 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
         return fallbacks;
     }
 
-    private static List<Routing.RoutingRule> ReadRouting(JsonObjectReader? reader, List<string> warnings)
+    private static List<RoutingRule> ReadRouting(JsonObjectReader? reader, List<string> warnings)
     {
-        var rules = new List<Routing.RoutingRule>();
+        var rules = new List<RoutingRule>();
         if (reader is null)
         {
             return rules;
@@ -148,11 +147,11 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 }
             }
 
-            var targets = new List<Routing.RouteTarget>();
+            var targets = new List<RouteTarget>();
             foreach (var (targetElement, targetPath) in rule.Array("targets"))
             {
                 var target = new JsonObjectReader(targetElement, targetPath);
-                targets.Add(new Routing.RouteTarget(target.RequiredString("model"), target.Number("weight", 0, 1_000_000) ?? 1));
+                targets.Add(new RouteTarget(target.RequiredString("model"), target.Number("weight", 0, 1_000_000) ?? 1));
                 target.Finish(System.Collections.Frozen.FrozenSet<string>.Empty, warnings);
             }
 
@@ -161,7 +160,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 throw new ConfigException(rule.PathOf("targets"), "a rule needs at least one target with a weight above 0");
             }
 
-            rules.Add(new Routing.RoutingRule
+            rules.Add(new RoutingRule
             {
                 Name = name,
                 Model = rule.String("model"),

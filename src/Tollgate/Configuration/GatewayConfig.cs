@@ -19,7 +19,7 @@ public sealed record GatewayConfig
     public Governance.GovernanceConfig Governance { get; init; } = Tollgate.Governance.GovernanceConfig.Empty;
 
     /// <summary>Conditional routes (<c>routing.rules</c>), evaluated in order before resolving the model.</summary>
-    public IReadOnlyList<Routing.RoutingRule> RoutingRules { get; init; } = [];
+    public IReadOnlyList<RoutingRule> RoutingRules { get; init; } = [];
 
     /// <summary>Default fallbacks per requested model (<c>routing.fallbacks</c>), used when the request names none.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultFallbacks { get; init; } = new Dictionary<string, IReadOnlyList<string>>();

@@ -1,3 +1,4 @@
+using Tollgate.Configuration;
 using Tollgate.Inference;
 
 namespace Tollgate.Routing;

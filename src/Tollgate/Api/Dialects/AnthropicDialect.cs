@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Tollgate.Api.Anthropic;
+using Tollgate.Configuration;
 using Tollgate.Inference;
 using Tollgate.Pipeline;
 using Tollgate.Providers;

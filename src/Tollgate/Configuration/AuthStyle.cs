@@ -1,4 +1,4 @@
-namespace Tollgate.Providers;
+namespace Tollgate.Configuration;
 
 public enum AuthStyle
 {

@@ -1,4 +1,4 @@
-namespace Tollgate.Routing;
+namespace Tollgate.Configuration;
 
 /// <summary>
 /// A conditional route: when every condition holds, the request's model is replaced by one of the targets, chosen

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
-using Tollgate.Configuration;
 
-namespace Tollgate.Providers;
+namespace Tollgate.Configuration;
 
 /// <summary>What differs between providers of one wire family: default URL, auth, and parameter quirks.</summary>
 public sealed record ProviderTraits

@@ -1,4 +1,4 @@
-namespace Tollgate.Providers;
+namespace Tollgate.Configuration;
 
 /// <summary>Providers grouped by wire format: one client per family, with per-provider traits.</summary>
 public enum ProviderFamily
