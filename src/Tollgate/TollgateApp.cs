@@ -4,11 +4,14 @@ using Tollgate.Api.Dialects;
 using Tollgate.Audit;
 using Tollgate.Cluster;
 using Tollgate.Configuration;
+using Tollgate.Governance;
 using Tollgate.Guardrails;
 using Tollgate.Guardrails.External;
+using Tollgate.Hosting;
 using Tollgate.Identity;
 using Tollgate.Inference;
 using Tollgate.Observability;
+using Tollgate.Observability.Metrics;
 using Tollgate.Observability.RequestLogs;
 using Tollgate.Operations.Alerts;
 using Tollgate.Operations.Exports;
@@ -57,9 +60,10 @@ public static class TollgateApp
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<Cluster.IClusterLeadership, Cluster.SingleInstanceLeadership>();
+        services.AddSingleton<IClusterLeadership, SingleInstanceLeadership>();
         services.AddSecrets();
-        services.AddSingleton(sp => new ConfigLoader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()) { Guardrails = sp.GetRequiredService<Guardrails.GuardrailsReader>() });
+        services.AddSingleton(sp => new ConfigLoader(sp.GetRequiredService<ISecretResolver>(),
+            GatewayConfigLoading.Sections(sp.GetRequiredService<GovernanceReader>(), sp.GetRequiredService<GuardrailsReader>())));
         services.AddGatewayStorage(options);
         services.AddSingleton<GatewayConfigMonitor>();
         services.AddSingleton<ProviderRegistry>();
@@ -72,20 +76,12 @@ public static class TollgateApp
         services.AddGuardrails();
         services.AddClientDialects();
         services.AddSingleton<RequestTelemetry>();
-        services.AddSingleton<Governance.GovernanceRegistry>();
-        services.AddSingleton<Governance.Limits.IGovernanceCounters, Governance.Limits.InMemoryGovernanceCounters>();
-        services.AddSingleton<Governance.Pricing.TokenEstimator>();
-        services.AddSingleton<Governance.Usage.UsageWriter>();
-        services.AddHostedService(sp => sp.GetRequiredService<Governance.Usage.UsageWriter>());
+        services.AddGovernance(options);
         services.AddRequestLogs(options);
         services.AddAudit(options);
         services.AddAlerts(options);
         services.AddExports();
-        services.AddSingleton<Governance.GovernanceService>();
-        services.AddSingleton<Pipeline.GovernanceStage>();
-        services.AddSingleton<Governance.GovernanceRebuilder>();
-        services.AddSingleton<Governance.BudgetSpend>();
-        services.AddSingleton(sp => new Governance.GovernanceReader(sp.GetRequiredService<SecretResolver>(), sp.GetRequiredService<TimeProvider>()) { Guardrails = sp.GetRequiredService<Guardrails.GuardrailsReader>() });
+        services.AddSingleton<GovernanceStage>();
         services.AddSingleton<AdminAuth>();
         services.AddSingleton(new PasswordHasher());
         services.AddSingleton<LoginThrottle>();
@@ -112,9 +108,9 @@ public static class TollgateApp
             app.Services.GetRequiredService<UserService>().EnsureBootstrapAdmin();
         }
 
-        app.Services.GetRequiredService<Governance.GovernanceRebuilder>().RestoreBudgets();
+        app.Services.GetRequiredService<GovernanceRebuilder>().RestoreBudgets();
         var logWriter = app.Services.GetRequiredService<RequestLogWriter>();
-        app.Services.GetRequiredService<Observability.Metrics.GatewayMetrics>().ObserveLogQueue(() => logWriter.QueueDepth, () => logWriter.Dropped);
+        app.Services.GetRequiredService<GatewayMetrics>().ObserveLogQueue(() => logWriter.QueueDepth, () => logWriter.Dropped);
 
         app.UseGatewayObservability();
         app.UseMiddleware<ErrorHandlingMiddleware>();

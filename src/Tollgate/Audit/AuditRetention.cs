@@ -1,5 +1,6 @@
 using Tollgate.Cluster;
 using Tollgate.Configuration;
+using Tollgate.Hosting;
 
 namespace Tollgate.Audit;
 

@@ -3,6 +3,7 @@ using Tollgate.Cluster.Redis;
 using Tollgate.Configuration;
 using Tollgate.Governance;
 using Tollgate.Governance.Pricing;
+using Tollgate.Hosting;
 
 namespace Tollgate.Cluster;
 

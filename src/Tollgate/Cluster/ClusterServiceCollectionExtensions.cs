@@ -5,6 +5,7 @@ using Tollgate.Cluster.Redis;
 using Tollgate.Configuration;
 using Tollgate.Governance;
 using Tollgate.Governance.Counters;
+using Tollgate.Hosting;
 using Tollgate.Storage;
 
 namespace Tollgate.Cluster;

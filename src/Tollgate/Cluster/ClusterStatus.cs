@@ -1,4 +1,5 @@
 using Tollgate.Cluster.Redis;
+using Tollgate.Hosting;
 
 namespace Tollgate.Cluster;
 

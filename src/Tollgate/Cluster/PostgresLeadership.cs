@@ -1,3 +1,5 @@
+using Tollgate.Hosting;
+
 namespace Tollgate.Cluster;
 
 /// <summary>

@@ -1,26 +1,19 @@
 using System.Collections.Frozen;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
-using Tollgate.Operations.Alerts;
-using Tollgate.Operations.Exports;
-using Tollgate.Secrets;
 
 namespace Tollgate.Configuration;
 
 /// <summary>
-/// Parses and validates the JSON config file (DESIGN.md, "Config file") into a <see cref="GatewayConfig"/>.
+/// Parses and validates the JSON config file (DESIGN.md, "Config file") into a <see cref="GatewayConfig"/>: the core
+/// (client, providers, pricing, routing, sso) here, each feature's section by its <see cref="IConfigSectionReader"/>.
 /// Every error names the JSON path of the bad field; the first error stops the load.
 /// </summary>
-public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = null)
+public sealed class ConfigLoader(ISecretResolver secrets, IReadOnlyList<IConfigSectionReader> sections)
 {
-    private Governance.GovernanceReader? _governanceReader;
-
-    private Governance.GovernanceReader _governance => _governanceReader ??= new(secrets, time ?? TimeProvider.System) { Guardrails = Guardrails };
-
-    /// <summary>Reads <c>guardrails</c> sections; set with the DI-registered check factories so their rule types load.</summary>
-    internal Guardrails.GuardrailsReader Guardrails { get; init; } = Tollgate.Guardrails.GuardrailsReader.BuiltInOnly;
-
     /// <summary>The resolver this loader reads secret fields with; the config monitor resolves stored providers with it too.</summary>
-    public SecretResolver Secrets => secrets;
+    public ISecretResolver Secrets => secrets;
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -45,22 +38,20 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             var warnings = new List<string>();
             var root = new JsonObjectReader(document.RootElement, "$");
             // Vaults first: every secret field below may refer to them.
-            using var vaults = secrets.BeginScope(VaultConfigReader.Read(root.Object("vaults"), secrets, warnings));
+            using var vaults = secrets.BeginLoad(root, warnings);
             var client = ReadClient(root.Object("client"), warnings);
             var providers = ReadProviders(root.Object("providers"), warnings);
             var pricing = ReadPricing(root.Object("pricing"), warnings);
             var routing = root.Object("routing");
             var fallbacks = ReadDefaultFallbacks(routing);
             var rules = ReadRouting(routing, warnings);
-            var governance = root.Object("governance") is { } section
-                ? ReadGovernance(section, warnings)
-                : Governance.GovernanceConfig.Empty;
-            var cluster = Cluster.ClusterConfigReader.Read(root.Object("cluster"), warnings);
-
-            var alerts = root.Object("alerts") is { } alertsSection ? AlertsConfigReader.Read(alertsSection, secrets) : AlertsConfig.Empty;
-            var exports = root.Object("exports") is { } exportsSection ? ExportsConfigReader.Read(exportsSection, secrets) : ExportsConfig.Empty;
             var sso = SsoConfigReader.Read(root.Object("sso"), secrets, warnings);
-            var guardrails = root.TryGet("guardrails", out var guardrailsSection) ? Guardrails.Read(guardrailsSection, "$.guardrails") : Tollgate.Guardrails.GuardrailsConfig.Empty;
+            var context = new ConfigLoadContext(secrets, warnings);
+            foreach (var section in sections)
+            {
+                section.Read(root, context);
+            }
+
             root.Finish(BifrostFields.Root, warnings);
             return new GatewayConfig
             {
@@ -69,26 +60,12 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 Pricing = pricing,
                 RoutingRules = rules,
                 DefaultFallbacks = fallbacks,
-                Governance = governance,
-                Cluster = cluster,
-                FileHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json)))[..12],
-                Alerts = alerts,
-                Exports = exports,
+                FileHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..12],
                 Sso = sso,
-                Guardrails = guardrails,
+                Sections = vaults.Complete(context.Sections),
                 Warnings = warnings,
-                Vaults = vaults.Set,
-                VaultReferences = vaults.References,
             };
         }
-    }
-
-    private Governance.GovernanceConfig ReadGovernance(JsonObjectReader section, List<string> warnings)
-    {
-        var governance = _governance.ReadSection(section, warnings);
-        section.Finish(System.Collections.Frozen.FrozenSet<string>.Empty, warnings);
-        Governance.GovernanceValidator.Validate(governance, static (collection, index, field) => $"$.governance.{collection}[{index}].{field}");
-        return governance;
     }
 
     private static Dictionary<string, IReadOnlyList<string>> ReadDefaultFallbacks(JsonObjectReader? routing)
@@ -152,7 +129,7 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
             {
                 var target = new JsonObjectReader(targetElement, targetPath);
                 targets.Add(new RouteTarget(target.RequiredString("model"), target.Number("weight", 0, 1_000_000) ?? 1));
-                target.Finish(System.Collections.Frozen.FrozenSet<string>.Empty, warnings);
+                target.Finish(FrozenSet<string>.Empty, warnings);
             }
 
             if (targets.Count == 0 || targets.All(t => t.Weight <= 0))
@@ -170,10 +147,10 @@ public sealed class ConfigLoader(SecretResolver secrets, TimeProvider? time = nu
                 Metadata = metadata,
                 Targets = targets,
             });
-            rule.Finish(System.Collections.Frozen.FrozenSet<string>.Empty, warnings);
+            rule.Finish(FrozenSet<string>.Empty, warnings);
         }
 
-        reader.Finish(System.Collections.Frozen.FrozenSet<string>.Empty, warnings);
+        reader.Finish(FrozenSet<string>.Empty, warnings);
         return rules;
     }
 

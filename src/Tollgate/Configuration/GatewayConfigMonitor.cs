@@ -1,7 +1,5 @@
 using System.Collections.Frozen;
 using System.Text.Json;
-using Tollgate.Storage;
-
 namespace Tollgate.Configuration;
 
 /// <summary>
@@ -13,7 +11,7 @@ public sealed class GatewayConfigMonitor : IDisposable
     private static readonly TimeSpan ReloadDebounce = TimeSpan.FromMilliseconds(300);
 
     private readonly GatewayOptions _options;
-    private readonly IGatewayStore _store;
+    private readonly IStoredProviders _store;
     private readonly ConfigLoader _loader;
     private readonly ILogger<GatewayConfigMonitor> _logger;
     private readonly Lock _gate = new();
@@ -23,7 +21,7 @@ public sealed class GatewayConfigMonitor : IDisposable
     private volatile GatewayConfig _current = GatewayConfig.Empty;
     private int _reloadVersion;
 
-    public GatewayConfigMonitor(GatewayOptions options, IGatewayStore store, ConfigLoader loader, ILogger<GatewayConfigMonitor> logger)
+    public GatewayConfigMonitor(GatewayOptions options, IStoredProviders store, ConfigLoader loader, ILogger<GatewayConfigMonitor> logger)
     {
         _options = options;
         _store = store;
@@ -103,7 +101,7 @@ public sealed class GatewayConfigMonitor : IDisposable
         {
             var providers = new Dictionary<string, ProviderConfig>(_fileConfig.Providers, StringComparer.Ordinal);
             // Stored providers may refer to the file's vaults; their references are refreshed like the file's.
-            using var vaults = _loader.Secrets.BeginScope(_fileConfig.Vaults);
+            using var vaults = _loader.Secrets.BeginScope(_fileConfig.Sections);
             foreach (var (name, json) in _store.LoadProviders())
             {
                 if (providers.ContainsKey(name))
@@ -126,7 +124,7 @@ public sealed class GatewayConfigMonitor : IDisposable
             _current = _fileConfig with
             {
                 Providers = providers.ToFrozenDictionary(StringComparer.Ordinal),
-                VaultReferences = [.. _fileConfig.VaultReferences.Union(vaults.References)],
+                Sections = vaults.Complete(_fileConfig.Sections),
             };
         }
 

@@ -6,7 +6,7 @@ namespace Tollgate.Configuration;
 /// Reads one JSON object of the config file field by field, with the JSON path of every field at hand for errors.
 /// <see cref="Finish"/> reports the fields nobody asked for: known Bifrost fields become warnings, anything else an error.
 /// </summary>
-internal sealed class JsonObjectReader
+public sealed class JsonObjectReader
 {
     private readonly JsonElement _element;
     private readonly HashSet<string> _consumed = new(StringComparer.Ordinal);

@@ -6,7 +6,7 @@ internal static class SsoConfigReader
     // The role names of the admin API (Api.Auth.AdminRoles); repeated here so Configuration does not depend on Api.
     private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "admin", "editor", "viewer" };
 
-    public static SsoConfig Read(JsonObjectReader? section, SecretResolver secrets, List<string> warnings)
+    public static SsoConfig Read(JsonObjectReader? section, ISecretResolver secrets, List<string> warnings)
     {
         if (section is null)
         {
@@ -24,7 +24,7 @@ internal static class SsoConfigReader
         return new SsoConfig { LocalSignIn = local, Oidc = oidc };
     }
 
-    private static OidcSsoConfig ReadOidc(JsonObjectReader reader, SecretResolver secrets, List<string> warnings)
+    private static OidcSsoConfig ReadOidc(JsonObjectReader reader, ISecretResolver secrets, List<string> warnings)
     {
         var issuer = reader.RequiredString("issuer");
         if (!Uri.TryCreate(issuer, UriKind.Absolute, out var issuerUri) || issuerUri.Scheme is not ("https" or "http"))

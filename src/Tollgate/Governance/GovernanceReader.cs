@@ -11,11 +11,8 @@ namespace Tollgate.Governance;
 /// Reads governance entities in the config file's shape (DESIGN.md, <c>governance</c>), field by field with JSON
 /// paths. The admin API reads its request bodies with the same methods, so both paths validate identically.
 /// </summary>
-internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time)
+internal sealed class GovernanceReader(ISecretResolver secrets, TimeProvider time, IGuardrailsCheck guardrails)
 {
-    /// <summary>Validates <c>guardrails</c> on keys and teams (kept as written, compiled per request scope).</summary>
-    public Guardrails.GuardrailsReader Guardrails { get; init; } = Tollgate.Guardrails.GuardrailsReader.BuiltInOnly;
-
     private static readonly FrozenSet<string> BifrostBudgetFields = FrozenSet.Create(StringComparer.Ordinal, "current_usage", "last_reset");
     private static readonly FrozenSet<string> BifrostRateLimitFields = FrozenSet.Create(StringComparer.Ordinal, "token_current_usage", "request_current_usage", "token_last_reset", "request_last_reset");
     private static readonly FrozenSet<string> BifrostVirtualKeyFields = FrozenSet.Create(StringComparer.Ordinal, "key_ids", "mcp_configs", "keys");
@@ -40,7 +37,7 @@ internal sealed class GovernanceReader(SecretResolver secrets, TimeProvider time
             return null;
         }
 
-        Guardrails.Read(section, reader.PathOf("guardrails"));
+        guardrails.Check(section, reader.PathOf("guardrails"));
         return section.Clone();
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Tollgate.Configuration;
+using Tollgate.Governance;
 using Tollgate.Guardrails.Detection;
 
 namespace Tollgate.Guardrails;
@@ -11,7 +12,7 @@ namespace Tollgate.Guardrails;
 /// (<c>input</c>/<c>output</c> with <c>safety</c>, <c>pii.behavior</c>, <c>invalid_keywords</c>, <c>valid_topics</c>)
 /// plus <c>rules</c>. Every error names its JSON path. Rule types it does not run itself go to the factories.
 /// </summary>
-internal sealed class GuardrailsReader(IEnumerable<IGuardrailCheckFactory> factories)
+internal sealed class GuardrailsReader(IEnumerable<IGuardrailCheckFactory> factories) : IGuardrailsCheck
 {
     public static readonly GuardrailsReader BuiltInOnly = new([]);
 
@@ -20,6 +21,8 @@ internal sealed class GuardrailsReader(IEnumerable<IGuardrailCheckFactory> facto
 
     private readonly FrozenDictionary<string, IGuardrailCheckFactory> _factories =
         factories.GroupBy(static f => f.Type, StringComparer.Ordinal).ToFrozenDictionary(static g => g.Key, static g => g.Last(), StringComparer.Ordinal);
+
+    void IGuardrailsCheck.Check(JsonElement guardrails, string jsonPath) => Read(guardrails, jsonPath);
 
     public GuardrailsConfig Read(JsonElement element, string path)
     {

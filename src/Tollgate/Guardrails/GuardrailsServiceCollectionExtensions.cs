@@ -1,3 +1,4 @@
+using Tollgate.Governance;
 using Tollgate.Pipeline;
 
 namespace Tollgate.Guardrails;
@@ -8,6 +9,7 @@ internal static class GuardrailsServiceCollectionExtensions
     public static IServiceCollection AddGuardrails(this IServiceCollection services)
     {
         services.AddSingleton(sp => new GuardrailsReader(sp.GetServices<IGuardrailCheckFactory>()));
+        services.AddSingleton<IGuardrailsCheck>(sp => sp.GetRequiredService<GuardrailsReader>());
         services.AddSingleton<GuardrailMetrics>();
         services.AddSingleton<GuardrailScopes>();
         services.AddSingleton<IRequestStage, GuardrailRequestStage>();

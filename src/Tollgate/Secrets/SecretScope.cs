@@ -1,3 +1,5 @@
+using Tollgate.Configuration;
+
 namespace Tollgate.Secrets;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Tollgate.Secrets;
 /// knows what to read again. Ambient (an <see cref="AsyncLocal{T}"/> of the resolver) because the readers that resolve
 /// secrets (providers, governance, alerts) take a resolver, not a load context.
 /// </summary>
-public sealed class SecretScope : IDisposable
+public sealed class SecretScope : ISecretScope
 {
     private readonly AsyncLocal<SecretScope?> _slot;
     private readonly SecretScope? _previous;
@@ -39,6 +41,13 @@ public sealed class SecretScope : IDisposable
         {
             _references.Add(reference with { Field = null });
         }
+    }
+
+    /// <summary>Records this scope's vaults, and its references beside those the sections already hold.</summary>
+    public ConfigSections Complete(ConfigSections sections)
+    {
+        var earlier = sections.Get<VaultSection>()?.References ?? [];
+        return sections.With(new VaultSection(Set, [.. earlier.Union(References)]));
     }
 
     public void Dispose() => _slot.Value = _previous;

@@ -9,6 +9,7 @@ internal static class SecretsServiceCollectionExtensions
     {
         services.AddSingleton(sp => new VaultRegistry(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new SecretResolver(Environment.GetEnvironmentVariable, sp.GetRequiredService<VaultRegistry>()));
+        services.AddSingleton<ISecretResolver>(sp => sp.GetRequiredService<SecretResolver>());
         services.AddSingleton<VaultRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<VaultRefresher>());
         return services;

@@ -1,14 +1,13 @@
+using Tollgate.Configuration;
+
 namespace Tollgate.Storage;
 
 /// <summary>
 /// The config store: providers added through the admin API (their whole JSON encrypted, since it carries keys) and
 /// settings, admin users and their UI sessions. SQLite under the data directory by default, PostgreSQL when instances share one database (DESIGN.md).
 /// </summary>
-public interface IGatewayStore
+public interface IGatewayStore : IStoredProviders
 {
-    /// <summary>Stored providers as (name, decrypted JSON), ordered by name (ordinal).</summary>
-    IReadOnlyList<(string Name, string Json)> LoadProviders();
-
     /// <summary>Inserts or replaces a provider; the JSON is encrypted before it is written.</summary>
     void SaveProvider(string name, string json);
 

@@ -1,7 +1,5 @@
 using Npgsql;
 using Tollgate.Configuration;
-using Tollgate.Governance;
-using Tollgate.Governance.Storage;
 
 namespace Tollgate.Storage;
 
@@ -11,11 +9,11 @@ internal static class StorageServiceCollectionExtensions
     public static IServiceCollection AddGatewayStorage(this IServiceCollection services, GatewayOptions options)
     {
         services.AddSingleton(_ => SecretProtector.Create(options.EncryptionKey, options.DataDirectory));
+        services.AddSingleton<IStoredProviders>(sp => sp.GetRequiredService<IGatewayStore>());
         if (options.PostgresConnectionString is not { Length: > 0 } connectionString)
         {
             services.AddSingleton(sp => Checked(new SqliteGatewayStore(options.DataDirectory, sp.GetRequiredService<SecretProtector>()), sp));
             services.AddSingleton<IGatewayStore>(sp => sp.GetRequiredService<SqliteGatewayStore>());
-            services.AddSingleton<IGovernanceStore, SqliteGovernanceStore>();
             return services;
         }
 
@@ -37,7 +35,6 @@ internal static class StorageServiceCollectionExtensions
             return dataSource;
         });
         services.AddSingleton<IGatewayStore>(sp => Checked(new PostgresGatewayStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<SecretProtector>()), sp));
-        services.AddSingleton<IGovernanceStore>(sp => new PostgresGovernanceStore(sp.GetRequiredService<NpgsqlDataSource>()));
         return services;
     }
 

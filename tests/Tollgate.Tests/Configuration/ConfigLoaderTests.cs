@@ -1,4 +1,6 @@
 using Tollgate.Configuration;
+using Tollgate.Governance;
+using Tollgate.Secrets;
 
 namespace Tollgate.Tests.Configuration;
 
@@ -14,7 +16,7 @@ public sealed class ConfigLoaderTests
         ["VK_APP"] = "sk-tg-app",
     };
 
-    private static ConfigLoader Loader() => new(new SecretResolver(name => Env.GetValueOrDefault(name)));
+    private static ConfigLoader Loader() => GatewayConfigLoading.Loader(new SecretResolver(name => Env.GetValueOrDefault(name)));
 
     [Fact]
     public void Load_DesignDocumentExample_ParsesEveryProvider()

@@ -1,4 +1,5 @@
 using Tollgate.Configuration;
+using Tollgate.Secrets;
 
 namespace Tollgate.Tests.Configuration;
 
@@ -6,7 +7,7 @@ namespace Tollgate.Tests.Configuration;
 public sealed class LogConfigTests
 {
     private static GatewayConfig Load(string client) =>
-        new ConfigLoader(new SecretResolver(_ => null)).Load($$"""{ "client": {{client}} }""");
+        GatewayConfigLoading.Loader(new SecretResolver(_ => null)).Load($$"""{ "client": {{client}} }""");
 
     [Fact]
     public void Defaults_LogEverythingButContent_For30Days()

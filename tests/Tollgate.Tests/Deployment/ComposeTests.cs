@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Tollgate.Configuration;
+using Tollgate.Secrets;
 
 namespace Tollgate.Tests.Deployment;
 
@@ -76,7 +77,7 @@ public sealed partial class ComposeTests
         Assert.StartsWith("redis:6379", tollgate["TOLLGATE_REDIS"]);
         Assert.NotEmpty(tollgate["TOLLGATE_ENCRYPTION_KEY"]);
 
-        var config = new ConfigLoader(new SecretResolver(name => tollgate.GetValueOrDefault(name)))
+        var config = GatewayConfigLoading.Loader(new SecretResolver(name => tollgate.GetValueOrDefault(name)))
             .Load(File.ReadAllText(Repository.Path("deploy", "config", "tollgate.json")));
         Assert.NotEmpty(config.Providers);
         // The real env files are never committed.

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 using Tollgate.Configuration;
+using Tollgate.Secrets;
 
 namespace Tollgate.Tests.Deployment;
 
@@ -122,7 +123,7 @@ public sealed class HelmChartTests
 
         var configMap = chart.Single("ConfigMap");
         var json = (string)configMap["data"]!["tollgate.json"]!;
-        var config = new ConfigLoader(new SecretResolver(name => name == "OPENAI_API_KEY" ? "sk-test-from-secret" : null)).Load(json);
+        var config = GatewayConfigLoading.Loader(new SecretResolver(name => name == "OPENAI_API_KEY" ? "sk-test-from-secret" : null)).Load(json);
         Assert.Equal(16, config.Client.MaxRequestBodySizeMb);
         Assert.Equal("sk-test-from-secret", Assert.Single(config.Providers["openai"].Keys).Value);
 

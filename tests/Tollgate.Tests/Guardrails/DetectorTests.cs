@@ -2,6 +2,7 @@ using System.Text.Json;
 using Tollgate.Configuration;
 using Tollgate.Guardrails;
 using Tollgate.Guardrails.Detection;
+using Tollgate.Secrets;
 
 namespace Tollgate.Tests.Guardrails;
 
@@ -106,7 +107,7 @@ public sealed class DetectorTests
         Assert.Equal("write to <EMAIL_2>", masker.Mask(again, Find(again)));
     }
 
-    private static GatewayConfig Load(string guardrails) => new ConfigLoader(new SecretResolver(_ => null)).Load($$"""{ "guardrails": {{guardrails}} }""");
+    private static GatewayConfig Load(string guardrails) => GatewayConfigLoading.Loader(new SecretResolver(_ => null)).Load($$"""{ "guardrails": {{guardrails}} }""");
 
     [Theory]
     [InlineData("""{"rules":[{"id":"r","type":"regex","pattern":"(unclosed"}]}""", "$.guardrails.rules[0].pattern")]
@@ -133,7 +134,7 @@ public sealed class DetectorTests
     [Fact]
     public void FactoryTypes_AreResolvedThroughTheFactory()
     {
-        var loader = new ConfigLoader(new SecretResolver(_ => null)) { Guardrails = new GuardrailsReader([new StubFactory()]) };
+        var loader = GatewayConfigLoading.Loader(new SecretResolver(_ => null), guardrails: new GuardrailsReader([new StubFactory()]));
         var config = loader.Load("""{ "guardrails": {"rules":[{"id":"ext","type":"stub","threshold":3}]} }""");
         Assert.Equal("stub", config.Guardrails.Rules[0].Check!.Type);
         Assert.Equal(3, config.Guardrails.Rules[0].Options.Settings.GetProperty("threshold").GetInt32());
@@ -145,7 +146,7 @@ public sealed class DetectorTests
         var masker = new Masker();
         foreach (var (onError, blocked) in new[] { ("open", false), ("closed", true) })
         {
-            var loader = new ConfigLoader(new SecretResolver(_ => null)) { Guardrails = new GuardrailsReader([new StubFactory()]) };
+            var loader = GatewayConfigLoading.Loader(new SecretResolver(_ => null), guardrails: new GuardrailsReader([new StubFactory()]));
             var config = loader.Load($$"""{ "guardrails": {"rules":[{"id":"ext","type":"stub","on_error":"{{onError}}"}]} }""");
             var result = await GuardrailEngine.EvaluateAsync(config.Guardrails, "fail please", GuardrailDirection.Input, default, masker, CancellationToken.None);
             Assert.Equal(blocked, result.BlockedBy is not null);

@@ -1,11 +1,12 @@
 using Tollgate.Configuration;
+using Tollgate.Secrets;
 
 namespace Tollgate.Tests.Identity;
 
 public sealed class SsoConfigTests
 {
     private static GatewayConfig Load(string sso) =>
-        new ConfigLoader(new SecretResolver(name => name == "OIDC_SECRET" ? "from-env" : null)).Load($$"""{ "sso": {{sso}} }""");
+        GatewayConfigLoading.Loader(new SecretResolver(name => name == "OIDC_SECRET" ? "from-env" : null)).Load($$"""{ "sso": {{sso}} }""");
 
     [Fact]
     public void Sso_FullSection_IsReadWithSecretReferenceResolved()
@@ -27,7 +28,7 @@ public sealed class SsoConfigTests
     [Fact]
     public void Sso_Absent_KeepsLocalSignIn()
     {
-        var config = new ConfigLoader(new SecretResolver(_ => null)).Load("{}").Sso;
+        var config = GatewayConfigLoading.Loader(new SecretResolver(_ => null)).Load("{}").Sso;
         Assert.True(config.LocalSignIn);
         Assert.Null(config.Oidc);
     }

@@ -3,6 +3,7 @@ using Tollgate.Configuration;
 using Tollgate.Emulator;
 using Tollgate.Observability.Metrics;
 using Tollgate.Observability.RequestLogs;
+using Tollgate.Secrets;
 using Tollgate.Tests.Functional;
 
 namespace Tollgate.Tests.Observability;
@@ -215,7 +216,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     [InlineData("""{ "metrics_virtual_key_label": "no" }""", "$.client.metrics_virtual_key_label")]
     public void Config_BadMetricsField_NamesItsJsonPath(string client, string path)
     {
-        var loader = new ConfigLoader(new SecretResolver(_ => null));
+        var loader = GatewayConfigLoading.Loader(new SecretResolver(_ => null));
 
         var ex = Assert.Throws<ConfigException>(() => loader.Load($$"""{ "client": {{client}} }"""));
 
@@ -225,7 +226,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     [Fact]
     public void Config_MetricsFields_DefaultAndParse()
     {
-        var loader = new ConfigLoader(new SecretResolver(_ => null));
+        var loader = GatewayConfigLoading.Loader(new SecretResolver(_ => null));
 
         var defaults = loader.Load("{}").Client;
         var set = loader.Load("""{ "client": { "metrics_max_label_values": 20, "metrics_virtual_key_label": false } }""").Client;

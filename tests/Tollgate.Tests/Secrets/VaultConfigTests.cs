@@ -24,7 +24,7 @@ public sealed class VaultConfigTests : IAsyncLifetime
         }
         """;
 
-    private ConfigLoader Loader() => new(new SecretResolver(name => name == "VAULT_TOKEN" ? _vaults.HashiCorp.RootToken : null));
+    private ConfigLoader Loader() => GatewayConfigLoading.Loader(new SecretResolver(name => name == "VAULT_TOKEN" ? _vaults.HashiCorp.RootToken : null));
 
     [Fact]
     public void Reference_WithAField_ResolvesThatField()
@@ -63,7 +63,7 @@ public sealed class VaultConfigTests : IAsyncLifetime
     [Fact]
     public void WrongToken_IsReportedWithoutTheToken()
     {
-        var loader = new ConfigLoader(new SecretResolver(_ => "hvs.not-the-right-token"));
+        var loader = GatewayConfigLoading.Loader(new SecretResolver(_ => "hvs.not-the-right-token"));
         var error = Assert.Throws<ConfigException>(() => loader.Load(Config("vault.hv/llm#openai")));
 
         Assert.Contains("HTTP 403: permission denied", error.Message, StringComparison.Ordinal);
@@ -75,7 +75,7 @@ public sealed class VaultConfigTests : IAsyncLifetime
     {
         var loader = Loader();
         var first = loader.Load(Config("vault.hv/llm#openai"));
-        loader.Secrets.Vaults.Commit(first.Vaults, first.VaultReferences);
+        ((SecretResolver)loader.Secrets).Vaults.Commit(first.Vaults, first.VaultReferences);
         _vaults.HashiCorp.Sealed = true;
 
         var again = loader.Load(Config("vault.hv/llm#openai"));

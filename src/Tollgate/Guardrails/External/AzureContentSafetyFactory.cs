@@ -9,7 +9,7 @@ namespace Tollgate.Guardrails.External;
 /// "thresholds": {"Hate": 4, "SelfHarm": 2, "Sexual": 4, "Violence": 4}}</c> (severities 0-7; a category left out is
 /// not asked for; default 4 for all four), or <c>"type": "azure_prompt_shields"</c> with endpoint and key only.
 /// </summary>
-internal sealed class AzureContentSafetyFactory(IHttpClientFactory clients, SecretResolver secrets, bool shields) : IGuardrailCheckFactory
+internal sealed class AzureContentSafetyFactory(IHttpClientFactory clients, ISecretResolver secrets, bool shields) : IGuardrailCheckFactory
 {
     public const string AnalyzeType = "azure_content_safety";
     public const string ShieldsType = "azure_prompt_shields";

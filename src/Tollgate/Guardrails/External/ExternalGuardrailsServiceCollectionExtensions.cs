@@ -13,9 +13,9 @@ internal static class ExternalGuardrailsServiceCollectionExtensions
         services.AddHttpClient(GuardrailHttp.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30))
             .ConfigurePrimaryHttpMessageHandler(GuardrailHttp.CreateHandler);
         services.AddSingleton<IGuardrailCheckFactory>(sp =>
-            new AzureContentSafetyFactory(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<SecretResolver>(), shields: false));
+            new AzureContentSafetyFactory(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ISecretResolver>(), shields: false));
         services.AddSingleton<IGuardrailCheckFactory>(sp =>
-            new AzureContentSafetyFactory(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<SecretResolver>(), shields: true));
+            new AzureContentSafetyFactory(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<ISecretResolver>(), shields: true));
         services.AddSingleton<IGuardrailCheckFactory, OpenAIModerationFactory>();
         services.AddSingleton<IGuardrailCheckFactory, WebhookFactory>();
         return services;

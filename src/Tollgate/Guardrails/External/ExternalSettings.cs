@@ -4,7 +4,7 @@ using Tollgate.Configuration;
 namespace Tollgate.Guardrails.External;
 
 /// <summary>Reads the type-specific fields of one rule (the whole rule object as written), with JSON paths in errors.</summary>
-internal sealed class ExternalSettings(GuardrailRuleOptions rule, string jsonPath, SecretResolver secrets)
+internal sealed class ExternalSettings(GuardrailRuleOptions rule, string jsonPath, ISecretResolver secrets)
 {
     private readonly JsonElement _settings = rule.Settings;
 

@@ -6,7 +6,7 @@ namespace Tollgate.Guardrails.External;
 /// <c>{"type": "openai_moderation", "api_key": "env.OPENAI_API_KEY", "base_url": "https://api.openai.com",
 /// "model": "omni-moderation-latest", "categories": ["violence", "self-harm"]}</c>; base_url, model and categories optional.
 /// </summary>
-internal sealed class OpenAIModerationFactory(IHttpClientFactory clients, SecretResolver secrets) : IGuardrailCheckFactory
+internal sealed class OpenAIModerationFactory(IHttpClientFactory clients, ISecretResolver secrets) : IGuardrailCheckFactory
 {
     public const string TypeName = "openai_moderation";
 

@@ -3,7 +3,7 @@ using Tollgate.Configuration;
 namespace Tollgate.Guardrails.External;
 
 /// <summary><c>{"type": "webhook", "url": "https://guard.internal/check", "secret": "env.GUARD_HMAC"}</c>; secret optional (no signature then).</summary>
-internal sealed class WebhookFactory(IHttpClientFactory clients, SecretResolver secrets, TimeProvider time) : IGuardrailCheckFactory
+internal sealed class WebhookFactory(IHttpClientFactory clients, ISecretResolver secrets, TimeProvider time) : IGuardrailCheckFactory
 {
     public const string TypeName = "webhook";
 

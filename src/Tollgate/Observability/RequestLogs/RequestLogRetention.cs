@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
-using Tollgate.Cluster;
 using Tollgate.Configuration;
+using Tollgate.Hosting;
 
 namespace Tollgate.Observability.RequestLogs;
 

@@ -1,6 +1,6 @@
 using Npgsql;
-using Tollgate.Cluster;
 using Tollgate.Configuration;
+using Tollgate.Hosting;
 using Tollgate.Observability.RequestLogs.Rollup;
 
 namespace Tollgate.Observability.RequestLogs;

@@ -34,7 +34,7 @@ internal static class AlertsConfigReader
 
     public static string TypeName(AlertRuleType type) => RuleTypes.First(p => p.Value == type).Key;
 
-    public static AlertsConfig Read(JsonObjectReader section, SecretResolver secrets)
+    public static AlertsConfig Read(JsonObjectReader section, ISecretResolver secrets)
     {
         var config = new AlertsConfig
         {
@@ -68,7 +68,7 @@ internal static class AlertsConfigReader
         return config with { Rules = rules };
     }
 
-    private static AlertChannelConfig ReadChannel(JsonObjectReader reader, SecretResolver secrets)
+    private static AlertChannelConfig ReadChannel(JsonObjectReader reader, ISecretResolver secrets)
     {
         var id = reader.RequiredString("id");
         var typeName = reader.RequiredString("type");

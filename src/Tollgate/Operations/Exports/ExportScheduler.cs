@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Tollgate.Cluster;
+using Tollgate.Hosting;
 
 namespace Tollgate.Operations.Exports;
 

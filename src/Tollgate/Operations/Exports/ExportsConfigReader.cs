@@ -17,7 +17,7 @@ internal static class ExportsConfigReader
 
     public static string Name(ExportDestinationType type) => type == ExportDestinationType.S3 ? "s3" : "directory";
 
-    public static ExportsConfig Read(JsonObjectReader section, SecretResolver secrets)
+    public static ExportsConfig Read(JsonObjectReader section, ISecretResolver secrets)
     {
         var destinations = section.Array("destinations").Select(d => ReadDestination(new JsonObjectReader(d.Element, d.Path), secrets)).ToList();
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -43,7 +43,7 @@ internal static class ExportsConfigReader
         return new ExportsConfig { Destinations = destinations, Schedules = schedules };
     }
 
-    private static ExportDestinationConfig ReadDestination(JsonObjectReader reader, SecretResolver secrets)
+    private static ExportDestinationConfig ReadDestination(JsonObjectReader reader, ISecretResolver secrets)
     {
         var id = SafeId(reader);
         var typeName = reader.RequiredString("type");

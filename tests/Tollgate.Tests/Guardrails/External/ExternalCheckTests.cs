@@ -4,6 +4,7 @@ using Tollgate.Configuration;
 using Tollgate.Emulator;
 using Tollgate.Guardrails;
 using Tollgate.Guardrails.External;
+using Tollgate.Secrets;
 using Xunit;
 
 namespace Tollgate.Tests.Guardrails.External;
@@ -20,7 +21,7 @@ public sealed class ExternalCheckTests : IAsyncLifetime
         var env = new Dictionary<string, string> { ["CS_KEY"] = "cs-test-key", ["OPENAI_KEY"] = "sk-test-mod", ["HOOK"] = "hook-secret" };
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new SecretResolver(name => env.GetValueOrDefault(name)));
+        services.AddSingleton<ISecretResolver>(new SecretResolver(name => env.GetValueOrDefault(name)));
         services.AddExternalGuardrails();
         _services = services.BuildServiceProvider();
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Tollgate.Cluster;
 using Tollgate.Governance;
+using Tollgate.Hosting;
 using Tollgate.Observability.RequestLogs;
 using Tollgate.Operations.Alerts;
 using Tollgate.Tests.Functional;

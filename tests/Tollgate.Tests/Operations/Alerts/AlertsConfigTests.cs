@@ -1,5 +1,6 @@
 using Tollgate.Configuration;
 using Tollgate.Operations.Alerts;
+using Tollgate.Secrets;
 
 namespace Tollgate.Tests.Operations.Alerts;
 
@@ -7,7 +8,7 @@ public sealed class AlertsConfigTests
 {
     private static readonly Dictionary<string, string> Env = new() { ["HOOK_SECRET"] = "s3cret", ["PD_KEY"] = "pd-routing" };
 
-    private static GatewayConfig Load(string alerts) => new ConfigLoader(new SecretResolver(name => Env.GetValueOrDefault(name))).Load($$"""{ "alerts": {{alerts}} }""");
+    private static GatewayConfig Load(string alerts) => GatewayConfigLoading.Loader(new SecretResolver(name => Env.GetValueOrDefault(name))).Load($$"""{ "alerts": {{alerts}} }""");
 
     [Fact]
     public void Load_ChannelsAndRules_ResolvesSecretReferencesAndDefaults()

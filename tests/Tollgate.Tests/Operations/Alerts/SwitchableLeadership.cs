@@ -1,4 +1,5 @@
 using Tollgate.Cluster;
+using Tollgate.Hosting;
 
 namespace Tollgate.Tests.Operations.Alerts;
 

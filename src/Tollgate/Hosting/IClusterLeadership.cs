@@ -1,4 +1,4 @@
-namespace Tollgate.Cluster;
+namespace Tollgate.Hosting;
 
 /// <summary>
 /// Whether this instance runs the jobs that must run once per cluster (retention sweeps, scheduled exports, alert

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
-using Tollgate.Secrets;
+using Tollgate.Configuration;
 
-namespace Tollgate.Configuration;
+namespace Tollgate.Secrets;
 
 /// <summary>
 /// Resolves secret references in config values: <c>env.NAME</c> reads an environment variable, <c>file./path</c> reads a
@@ -12,7 +12,7 @@ namespace Tollgate.Configuration;
 /// vaults are that file's (<see cref="BeginScope"/>); elsewhere, the vaults of the config in force.
 /// </para>
 /// </summary>
-public sealed class SecretResolver
+public sealed class SecretResolver : ISecretResolver
 {
     private readonly Func<string, string?> _getEnvironmentVariable;
     private readonly AsyncLocal<SecretScope?> _scope = new();
@@ -34,10 +34,12 @@ public sealed class SecretResolver
 
     internal string? GetEnvironment(string name) => _getEnvironmentVariable(name);
 
-    /// <summary>Resolves vault references of this load against <paramref name="stores"/> and records them.</summary>
-    public SecretScope BeginScope(FrozenDictionary<string, VaultStoreConfig> stores) => new(Vaults.Prepare(stores), _scope);
+    /// <summary>Resolves vault references of this load against the stores its <c>vaults</c> section declares, and records them.</summary>
+    public ISecretScope BeginLoad(JsonObjectReader root, List<string> warnings) => BeginScope(VaultConfigReader.Read(root.Object("vaults"), this, warnings));
 
-    public SecretScope BeginScope(VaultSet set) => new(set, _scope);
+    public ISecretScope BeginScope(ConfigSections sections) => new SecretScope(sections.Get<VaultSection>()?.Set ?? VaultSet.Empty, _scope);
+
+    internal SecretScope BeginScope(FrozenDictionary<string, VaultStoreConfig> stores) => new(Vaults.Prepare(stores), _scope);
 
     public string Resolve(string value, string jsonPath)
     {
