@@ -13,7 +13,9 @@ namespace Tollgate.Api;
 /// <summary>
 /// Admin API for governance: <c>/api/virtual-keys</c>, <c>/api/teams</c>, <c>/api/customers</c>, <c>/api/budgets</c>,
 /// <c>/api/rate-limits</c>, <c>/api/pricing</c>, <c>/api/usage</c>. Bodies use the config file's field names and are
-/// validated by the same reader; entities from the config file are read-only here (409).
+/// validated by the same reader; entities from the config file are read-only here (409). Team-scoped callers reach the
+/// virtual keys, budgets, their own team and usage, narrowed by <see cref="GovernanceTeamScope"/>: another team's entity
+/// is 404 as if absent, a body reaching outside the team 403 <c>team_scope</c>.
 /// </summary>
 internal static class GovernanceAdminApi
 {
@@ -22,7 +24,8 @@ internal static class GovernanceAdminApi
         var api = endpoints.MapGroup("/api").RequireAdmin().WithTags("Admin: governance");
         MapVirtualKeys(api.MapGroup("/virtual-keys"));
         MapEntity(api.MapGroup("/teams"), new EntitySpec<Team>(EntityKind.Team, GovernanceJsonContext.Default.Team, JsonOutput.Context.Team, JsonOutput.Context.ListTeam,
-            c => c.Teams, t => t.Id, t => t.FromConfigFile, (c, l) => c with { Teams = l }, (r, json, w) => r.ReadTeam(json, w, requireId: false)));
+            c => c.Teams, t => t.Id, t => t.FromConfigFile, (c, l) => c with { Teams = l }, (r, json, w) => r.ReadTeam(json, w, requireId: false),
+            TeamReads: (_, t, team) => t.Id == team));
         MapEntity(api.MapGroup("/customers"), new EntitySpec<Customer>(EntityKind.Customer, GovernanceJsonContext.Default.Customer, JsonOutput.Context.Customer, JsonOutput.Context.ListCustomer,
             c => c.Customers, x => x.Id, x => x.FromConfigFile, (c, l) => c with { Customers = l }, (r, json, w) => r.ReadCustomer(json, w, requireId: false)));
         MapEntity(api.MapGroup("/rate-limits"), new EntitySpec<RateLimit>(EntityKind.RateLimit, GovernanceJsonContext.Default.RateLimit, JsonOutput.Context.RateLimit, JsonOutput.Context.ListRateLimit,
@@ -31,7 +34,7 @@ internal static class GovernanceAdminApi
             c => c.ModelLimits, x => x.Id, x => x.FromConfigFile, (c, l) => c with { ModelLimits = l }, (r, json, w) => r.ReadModelLimit(json, w, requireId: false)));
         MapBudgets(api.MapGroup("/budgets"));
         api.MapGet("/pricing", ListPrices);
-        api.MapGet("/usage", GetUsageAsync);
+        api.MapGet("/usage", GetUsageAsync).AllowTeamScope();
         return endpoints;
     }
 
@@ -44,16 +47,34 @@ internal static class GovernanceAdminApi
         Func<T, string> Id,
         Func<T, bool> FromFile,
         Func<GovernanceConfig, List<T>, GovernanceConfig> With,
-        Func<GovernanceReader, JsonObjectReader, List<string>, T> Read);
+        Func<GovernanceReader, JsonObjectReader, List<string>, T> Read,
+        Func<GovernanceConfig, T, string, bool>? TeamReads = null,
+        bool TeamWrites = false);
+
+    /// <summary>Whether the caller's team (null: a global role) may see the entity.</summary>
+    private static bool Visible<T>(EntitySpec<T> spec, GovernanceConfig merged, T entity, string? team) =>
+        team is null || (spec.TeamReads?.Invoke(merged, entity, team) ?? false);
 
     private static void MapEntity<T>(RouteGroupBuilder group, EntitySpec<T> spec)
     {
-        group.MapGet("/", (GovernanceRegistry registry) => Results.Json(spec.Items(registry.Current.Merged).ToList(), spec.ListType));
-        group.MapGet("/{id}", async (HttpContext context, string id, GovernanceRegistry registry) =>
+        var list = group.MapGet("/", (HttpContext context, GovernanceRegistry registry) =>
         {
-            var entity = spec.Items(registry.Current.Merged).FirstOrDefault(e => spec.Id(e) == id);
+            var team = GovernanceTeamScope.TeamOf(context);
+            var merged = registry.Current.Merged;
+            return Results.Json(spec.Items(merged).Where(e => Visible(spec, merged, e, team)).ToList(), spec.ListType);
+        });
+        var one = group.MapGet("/{id}", async (HttpContext context, string id, GovernanceRegistry registry) =>
+        {
+            var merged = registry.Current.Merged;
+            var entity = spec.Items(merged).FirstOrDefault(e => spec.Id(e) == id && Visible(spec, merged, e, GovernanceTeamScope.TeamOf(context)));
             await (entity is null ? NotFound(context, spec.Kind, id) : Results.Json(entity, spec.ViewType).ExecuteAsync(context)).ConfigureAwait(false);
         });
+        if (spec.TeamReads is not null)
+        {
+            list.AllowTeamScope();
+            one.AllowTeamScope();
+        }
+
         group.MapPost("/", (HttpContext context, GovernanceRegistry registry, GovernanceReader reader) =>
             SaveAsync(context, spec, registry, reader, id: null));
         group.MapPut("/{id}", (HttpContext context, string id, GovernanceRegistry registry, GovernanceReader reader) =>
@@ -64,7 +85,9 @@ internal static class GovernanceAdminApi
 
     private static async Task SaveAsync<T>(HttpContext context, EntitySpec<T> spec, GovernanceRegistry registry, GovernanceReader reader, string? id)
     {
-        var existing = id is null ? default : spec.Items(registry.Current.Merged).FirstOrDefault(e => spec.Id(e) == id);
+        var team = GovernanceTeamScope.TeamOf(context);
+        var merged = registry.Current.Merged;
+        var existing = id is null ? default : spec.Items(merged).FirstOrDefault(e => spec.Id(e) == id && Visible(spec, merged, e, team));
         if (existing is not null && spec.FromFile(existing))
         {
             await ReadOnly(context, spec.Kind, id!).ConfigureAwait(false);
@@ -94,7 +117,8 @@ internal static class GovernanceAdminApi
 
     private static async Task DeleteAsync<T>(HttpContext context, EntitySpec<T> spec, GovernanceRegistry registry, string id)
     {
-        var existing = spec.Items(registry.Current.Merged).FirstOrDefault(e => spec.Id(e) == id);
+        var merged = registry.Current.Merged;
+        var existing = spec.Items(merged).FirstOrDefault(e => spec.Id(e) == id && Visible(spec, merged, e, GovernanceTeamScope.TeamOf(context)));
         if (existing is null)
         {
             await NotFound(context, spec.Kind, id).ConfigureAwait(false);
@@ -122,11 +146,15 @@ internal static class GovernanceAdminApi
     private static void MapBudgets(RouteGroupBuilder group)
     {
         var spec = new EntitySpec<Budget>(EntityKind.Budget, GovernanceJsonContext.Default.Budget, JsonOutput.Context.Budget, JsonOutput.Context.ListBudget,
-            c => c.Budgets, b => b.Id, b => b.FromConfigFile, (c, l) => c with { Budgets = l }, (r, json, w) => r.ReadBudget(json, w, requireId: false));
-        group.MapGet("/", async (GovernanceRegistry registry, GovernanceService governance, TimeProvider time) =>
+            c => c.Budgets, b => b.Id, b => b.FromConfigFile, (c, l) => c with { Budgets = l }, (r, json, w) => r.ReadBudget(json, w, requireId: false),
+            TeamReads: (c, b, team) => GovernanceTeamScope.SeesBudget(c, b.Id, team));
+        group.AllowTeamScope();
+        group.MapGet("/", async (HttpContext context, GovernanceRegistry registry, GovernanceService governance, TimeProvider time) =>
         {
+            var team = GovernanceTeamScope.TeamOf(context);
+            var merged = registry.Current.Merged;
             var views = new List<BudgetView>();
-            foreach (var budget in registry.Current.Merged.Budgets)
+            foreach (var budget in merged.Budgets.Where(b => Visible(spec, merged, b, team)))
             {
                 views.Add(await ViewAsync(budget, governance, time).ConfigureAwait(false));
             }
@@ -135,8 +163,9 @@ internal static class GovernanceAdminApi
         });
         group.MapGet("/{id}", async (HttpContext context, string id, GovernanceRegistry registry, GovernanceService governance, TimeProvider time) =>
         {
-            await (registry.Current.Budgets.TryGetValue(id, out var budget)
-                ? Results.Json(await ViewAsync(budget, governance, time).ConfigureAwait(false), JsonOutput.Context.BudgetView).ExecuteAsync(context)
+            var visible = registry.Current.Budgets.TryGetValue(id, out var budget) && Visible(spec, registry.Current.Merged, budget, GovernanceTeamScope.TeamOf(context));
+            await (visible
+                ? Results.Json(await ViewAsync(budget!, governance, time).ConfigureAwait(false), JsonOutput.Context.BudgetView).ExecuteAsync(context)
                 : NotFound(context, spec.Kind, id)).ConfigureAwait(false);
         });
         group.MapPost("/", (HttpContext context, GovernanceRegistry registry, GovernanceReader reader) => SaveAsync(context, spec, registry, reader, id: null));
@@ -154,11 +183,16 @@ internal static class GovernanceAdminApi
 
     private static void MapVirtualKeys(RouteGroupBuilder group)
     {
-        group.MapGet("/", (GovernanceRegistry registry) =>
-            Results.Json(registry.Current.Merged.VirtualKeys.Select(k => VirtualKeyView.From(k)).ToList(), JsonOutput.Context.ListVirtualKeyView));
+        group.AllowTeamScope();
+        group.MapGet("/", (HttpContext context, GovernanceRegistry registry) =>
+        {
+            var team = GovernanceTeamScope.TeamOf(context);
+            return Results.Json(registry.Current.Merged.VirtualKeys.Where(k => GovernanceTeamScope.Sees(k, team)).Select(k => VirtualKeyView.From(k)).ToList(),
+                JsonOutput.Context.ListVirtualKeyView);
+        });
         group.MapGet("/{id}", async (HttpContext context, string id, GovernanceRegistry registry) =>
         {
-            await (registry.Current.VirtualKeys.TryGetValue(id, out var key)
+            await (registry.Current.VirtualKeys.TryGetValue(id, out var key) && GovernanceTeamScope.Sees(key, GovernanceTeamScope.TeamOf(context))
                 ? Results.Json(VirtualKeyView.From(key), JsonOutput.Context.VirtualKeyView).ExecuteAsync(context)
                 : NotFound(context, EntityKind.VirtualKey, id)).ConfigureAwait(false);
         });
@@ -175,6 +209,12 @@ internal static class GovernanceAdminApi
             if (registry.Current.VirtualKeys.ContainsKey(key.Id))
             {
                 throw new ConfigException("$.id", $"a virtual key with id '{key.Id}' already exists");
+            }
+
+            if (TeamKeyRefusal(context, registry, key, existing: null) is { } refusal)
+            {
+                await ErrorResponses.WriteAsync(context, refusal).ConfigureAwait(false);
+                return;
             }
 
             SaveKey(registry, key);
@@ -200,6 +240,12 @@ internal static class GovernanceAdminApi
                     PreviousKeyValidUntil = existing.PreviousKeyValidUntil,
                     CreatedAt = existing.CreatedAt,
                 };
+                if (TeamKeyRefusal(context, registry, key, existing) is { } refusal)
+                {
+                    await ErrorResponses.WriteAsync(context, refusal).ConfigureAwait(false);
+                    return;
+                }
+
                 SaveKey(registry, key);
                 await Results.Json(VirtualKeyView.From(key), JsonOutput.Context.VirtualKeyView).ExecuteAsync(context).ConfigureAwait(false);
             })));
@@ -261,9 +307,23 @@ internal static class GovernanceAdminApi
         registry.Upsert(EntityKind.VirtualKey, key.Id, key, GovernanceJsonContext.Default.VirtualKey, (merged, k) =>
             merged with { VirtualKeys = [.. merged.VirtualKeys.Where(x => x.Id != k.Id), k] });
 
+    /// <summary>403 team_scope when a team-scoped caller's key would reach outside the team; null otherwise.</summary>
+    private static GatewayError? TeamKeyRefusal(HttpContext context, GovernanceRegistry registry, VirtualKey key, VirtualKey? existing)
+    {
+        if (GovernanceTeamScope.TeamOf(context) is not { } team
+            || GovernanceTeamScope.KeyProblem(registry.Current.Merged, key, existing, team) is not { } problem)
+        {
+            return null;
+        }
+
+        var error = Auth.AuthErrors.OutsideTeamScope(team);
+        return error with { Message = $"{error.Message} ({problem})" };
+    }
+
     private static async Task WithStoredKeyAsync(HttpContext context, string id, GovernanceRegistry registry, Func<VirtualKey, Task> action)
     {
-        if (!registry.Current.VirtualKeys.TryGetValue(id, out var key))
+        // Another team's key is answered as absent: a team-scoped caller learns nothing of it, not even that it exists.
+        if (!registry.Current.VirtualKeys.TryGetValue(id, out var key) || !GovernanceTeamScope.Sees(key, GovernanceTeamScope.TeamOf(context)))
         {
             await NotFound(context, EntityKind.VirtualKey, id).ConfigureAwait(false);
             return;
@@ -375,7 +435,7 @@ internal static class GovernanceAdminApi
 
         var byDay = query["by_day"] == "true";
         await writer.FlushAsync().ConfigureAwait(false);
-        var rows = store.Aggregate(groupBy, byDay, from, to)
+        var rows = store.Aggregate(groupBy, byDay, from, to, GovernanceTeamScope.TeamOf(context))
             .Select(r => new UsageReportRow(r.Key, r.Day, r.Requests, r.PromptTokens, r.CompletionTokens, r.CachedTokens, CostCalculator.FromNanoUsd(r.CostNano), r.EstimatedRequests))
             .ToList();
         await Results.Json(new UsageReport(groupBy, byDay, from, to, rows), JsonOutput.Context.UsageReport).ExecuteAsync(context).ConfigureAwait(false);

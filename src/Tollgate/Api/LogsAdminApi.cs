@@ -9,7 +9,9 @@ namespace Tollgate.Api;
 
 /// <summary>
 /// Admin API for the request log: <c>GET /api/logs</c> (keyset pages), <c>/api/logs/{id}</c> (with content),
-/// <c>/api/logs/export</c> (CSV or JSON Lines, streamed) and <c>/api/logs/stats</c> (dashboard aggregates).
+/// <c>/api/logs/export</c> (CSV or JSON Lines, streamed) and <c>/api/logs/stats</c> (dashboard aggregates). A team-scoped
+/// caller gets its team's entries only: the filter is pinned to the team (asking for another team is 403 <c>team_scope</c>)
+/// and another team's entry by id is 404.
 /// </summary>
 internal static class LogsAdminApi
 {
@@ -30,7 +32,7 @@ internal static class LogsAdminApi
 
     public static RouteGroupBuilder MapLogsAdminApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/api/logs").RequireAdmin().WithTags("Admin: request log");
+        var group = endpoints.MapGroup("/api/logs").RequireAdmin().AllowTeamScope().WithTags("Admin: request log");
         group.MapGet("/", ListAsync);
         group.MapGet("/export", ExportAsync);
         group.MapGet("/stats", StatsAsync);
@@ -42,7 +44,7 @@ internal static class LogsAdminApi
     {
         var query = context.Request.Query;
         var limitError = RequestLogQuery.TryInt(query, "limit", 1, MaxLimit, DefaultLimit, out var limit);
-        var error = RequestLogQuery.TryParse(query, ListParameters, out var filter) ?? limitError;
+        var error = RequestLogQuery.TryParse(query, ListParameters, out var filter) ?? limitError ?? PinToTeam(context, ref filter);
         RequestLogCursor? cursor = null;
         if (error is null && RequestLogQuery.Value(query, "cursor") is { } cursorText)
         {
@@ -70,7 +72,7 @@ internal static class LogsAdminApi
     private static async Task GetAsync(HttpContext context, string id, IRequestLogStore store)
     {
         var entry = await store.GetAsync(id, context.RequestAborted).ConfigureAwait(false);
-        if (entry is null)
+        if (entry is null || (GovernanceTeamScope.TeamOf(context) is { } team && entry.TeamId != team))
         {
             await ErrorResponses.WriteAsync(context, new GatewayError(StatusCodes.Status404NotFound,
                 $"No request log entry with id '{id}'.", ErrorTypes.NotFound, "not_found")).ConfigureAwait(false);
@@ -80,11 +82,28 @@ internal static class LogsAdminApi
         await Results.Json(RequestLogDetailView.From(entry), RequestLogJsonContext.Output.RequestLogDetailView).ExecuteAsync(context).ConfigureAwait(false);
     }
 
+    /// <summary>Narrows a team-scoped caller's filter to its team; a filter naming another team is refused, not emptied.</summary>
+    private static GatewayError? PinToTeam(HttpContext context, ref RequestLogFilter filter)
+    {
+        if (GovernanceTeamScope.TeamOf(context) is not { } team)
+        {
+            return null;
+        }
+
+        if (filter.TeamId is not null && filter.TeamId != team)
+        {
+            return Auth.AuthErrors.OutsideTeamScope(team);
+        }
+
+        filter = filter with { TeamId = team };
+        return null;
+    }
+
     private static async Task ExportAsync(HttpContext context, IRequestLogStore store, TimeProvider time)
     {
         var query = context.Request.Query;
         var limitError = RequestLogQuery.TryInt(query, "limit", 1, MaxExportRows, MaxExportRows, out var limit);
-        var error = RequestLogQuery.TryParse(query, ExportParameters, out var filter) ?? limitError;
+        var error = RequestLogQuery.TryParse(query, ExportParameters, out var filter) ?? limitError ?? PinToTeam(context, ref filter);
         var format = RequestLogQuery.Value(query, "format") ?? "jsonl";
         if (error is null && format is not ("jsonl" or "csv"))
         {
@@ -168,7 +187,7 @@ internal static class LogsAdminApi
     private static async Task StatsAsync(HttpContext context, IRequestLogStore store, TimeProvider time)
     {
         var query = context.Request.Query;
-        var error = RequestLogQuery.TryParse(query, StatsParameters, out var filter);
+        var error = RequestLogQuery.TryParse(query, StatsParameters, out var filter) ?? PinToTeam(context, ref filter);
         var to = filter.To ?? time.GetUtcNow();
         var from = filter.From ?? to.AddDays(-1);
         if (error is null && from >= to)

@@ -31,7 +31,7 @@ internal interface IGovernanceStore
     /// <summary>
     /// Spend and tokens grouped by one dimension (<c>model</c>, <c>provider</c>, <c>virtual_key</c>, <c>team</c>,
     /// <c>customer</c>) and optionally by UTC day, over [<paramref name="from"/>, <paramref name="to"/>); ordered by day,
-    /// then key, nulls first, ordinal.
+    /// then key, nulls first, ordinal. <paramref name="teamId"/> set counts only that team's records (a team-scoped admin's view).
     /// </summary>
-    List<UsageRow> Aggregate(string groupBy, bool byDay, DateTimeOffset from, DateTimeOffset to);
+    List<UsageRow> Aggregate(string groupBy, bool byDay, DateTimeOffset from, DateTimeOffset to, string? teamId = null);
 }

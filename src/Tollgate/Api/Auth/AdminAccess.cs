@@ -28,6 +28,9 @@ internal sealed class AdminAccess
 
     public bool IsAnonymous { get; }
 
+    /// <summary>About the caller's own account (log out, password, who am I): open to team-scoped callers too.</summary>
+    public bool IsSelfService => _selfService;
+
     public static AdminAccess AtLeast(AdminRole minimum) => minimum == AdminRole.Viewer ? Default : new(minimum, selfService: false, anonymous: false);
 
     public AdminRole RequiredRole(string method)

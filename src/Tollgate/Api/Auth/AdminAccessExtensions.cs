@@ -19,4 +19,9 @@ internal static class AdminAccessExtensions
     public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder, AdminAccess access)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(access);
+
+    /// <summary>Lets team-scoped callers reach the endpoint; its handler must then narrow to <see cref="AdminCaller.TeamId"/>.</summary>
+    public static TBuilder AllowTeamScope<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(TeamScope.Allowed);
 }

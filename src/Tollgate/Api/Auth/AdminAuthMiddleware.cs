@@ -9,6 +9,8 @@ namespace Tollgate.Api.Auth;
 /// request ─► credentials? ──no──► 401 invalid_admin_token
 ///              │ Bearer admin token (admin, no CSRF: nothing ambient) or tollgate_session cookie
 ///              ▼
+///            team-scoped caller and route not marked TeamScope? ──yes──► 403 team_scope
+///              ▼
 ///            role ≥ endpoint's need? ──no──► 403 insufficient_role      (AdminAccess metadata, Default if absent)
 ///              ▼
 ///            session and not GET/HEAD: x-csrf-token matches? ──no──► 403 csrf_failed
@@ -36,6 +38,12 @@ internal sealed class AdminAuthMiddleware(RequestDelegate next, AdminAuth tokens
         if (Authenticate(context) is not { } caller)
         {
             return ErrorResponses.WriteAsync(context, AuthErrors.Unauthenticated);
+        }
+
+        var endpoint = context.GetEndpoint();
+        if (caller.IsTeamScoped && !access.IsSelfService && endpoint?.Metadata.GetMetadata<TeamScope>() is null)
+        {
+            return ErrorResponses.WriteAsync(context, AuthErrors.OutsideTeamScope(caller.TeamId!));
         }
 
         var method = context.Request.Method;

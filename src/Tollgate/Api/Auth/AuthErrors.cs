@@ -27,6 +27,9 @@ internal static class AuthErrors
     public static GatewayError InsufficientRole(AdminRole required, AdminRole actual) => new(StatusCodes.Status403Forbidden,
         $"This request needs the {AdminRoles.Name(required)} role; you have {AdminRoles.Name(actual)}.", ErrorTypes.Permission, "insufficient_role");
 
+    public static GatewayError OutsideTeamScope(string teamId) => new(StatusCodes.Status403Forbidden,
+        $"Your role is scoped to team '{teamId}'; this request reaches beyond that team.", ErrorTypes.Permission, "team_scope");
+
     public static GatewayError Throttled(int retryAfterSeconds) => new(StatusCodes.Status429TooManyRequests,
         $"Too many failed sign-in attempts; try again in {retryAfterSeconds} s.", ErrorTypes.RateLimit, "login_throttled")
     {

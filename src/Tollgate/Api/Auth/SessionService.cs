@@ -52,13 +52,13 @@ internal sealed class SessionService(IGatewayStore store, TimeProvider time)
         {
             if (store.GetSession(id, now) is not { } stored
                 || store.GetUser(stored.Username) is not { } user
-                || !AdminRoles.TryParse(user.Role, out var role))
+                || !AdminRoles.TryParseStored(user.Role, out var role, out var teamId))
             {
                 _cache.TryRemove(id, out _);
                 return null;
             }
 
-            (caller, session) = (new AdminCaller(user.Username, role, id, stored.CsrfToken), stored);
+            (caller, session) = (new AdminCaller(user.Username, role, id, stored.CsrfToken, teamId), stored);
             if (_cache.Count > CacheSweepThreshold)
             {
                 Sweep(now);

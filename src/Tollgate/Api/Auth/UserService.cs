@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Tollgate.Configuration;
+using Tollgate.Governance;
 using Tollgate.Inference;
 using Tollgate.Observability;
 using Tollgate.Observability.Logging;
@@ -29,10 +30,12 @@ internal sealed class UserService
     private readonly ILogger _audit;
 
     private readonly ConsoleNotice _notice;
+    private readonly GovernanceRegistry _governance;
 
     public UserService(IGatewayStore store, PasswordHasher hasher, SessionService sessions, LoginThrottle throttle, GatewayOptions options,
-        TimeProvider time, ILoggerFactory loggers, ConsoleNotice notice)
+        TimeProvider time, ILoggerFactory loggers, ConsoleNotice notice, GovernanceRegistry governance)
     {
+        _governance = governance;
         _notice = notice;
         _store = store;
         _hasher = hasher;
@@ -94,7 +97,7 @@ internal sealed class UserService
         var user = UsernameProblem(username) is null ? _store.GetUser(username) : null;
         // Unknown users verify against a dummy hash: the same work either way, so timing does not reveal names.
         var verified = _hasher.Verify(password.Length <= MaxPasswordLength ? password : string.Empty, user?.PasswordHash ?? _hasher.DummyHash);
-        if (!verified || user is null || password.Length > MaxPasswordLength || !AdminRoles.TryParse(user.Role, out var role))
+        if (!verified || user is null || password.Length > MaxPasswordLength || !AdminRoles.TryParseStored(user.Role, out var role, out var teamId))
         {
             _throttle.RecordFailure(username, clientAddress);
             GatewayLog.SignInFailed(_audit, shownName, clientAddress);
@@ -110,7 +113,7 @@ internal sealed class UserService
 
         var session = _sessions.Create(user.Username);
         GatewayLog.SignedIn(_audit, user.Username, user.Role, clientAddress);
-        return (session, new AdminCaller(user.Username, role, session.Session.Id, session.Session.CsrfToken), null);
+        return (session, new AdminCaller(user.Username, role, session.Session.Id, session.Session.CsrfToken, teamId), null);
     }
 
     public void Logout(AdminCaller caller)
@@ -163,16 +166,21 @@ internal sealed class UserService
 
     public IReadOnlyList<StoredUser> List() => _store.ListUsers();
 
-    public (StoredUser? User, GatewayError? Error) Create(AdminCaller actor, string? username, string? password, string? role)
+    public (StoredUser? User, GatewayError? Error) Create(AdminCaller actor, string? username, string? password, string? role, string? teamId = null)
     {
         if (UsernameProblem(username) is { } nameProblem)
         {
             return (null, Invalid($"username {nameProblem}.", "username"));
         }
 
-        if (!AdminRoles.TryParse(role, out _))
+        if (!AdminRoles.TryParse(role, out var parsedRole))
         {
             return (null, Invalid("role must be admin, editor or viewer.", "role"));
+        }
+
+        if (TeamProblem(teamId) is { } teamProblem)
+        {
+            return (null, teamProblem);
         }
 
         if (PasswordProblem(password) is { } passwordProblem)
@@ -181,7 +189,7 @@ internal sealed class UserService
         }
 
         var now = _time.GetUtcNow();
-        var user = new StoredUser(username!, role!, _hasher.Hash(password!), now, now);
+        var user = new StoredUser(username!, AdminRoles.Stored(parsedRole, teamId), _hasher.Hash(password!), now, now);
         if (!_store.AddUser(user))
         {
             return (null, new GatewayError(StatusCodes.Status409Conflict, $"A user named '{username}' already exists.", ErrorTypes.InvalidRequest, "user_exists", "username"));
@@ -191,17 +199,31 @@ internal sealed class UserService
         return (user, null);
     }
 
-    public (StoredUser? User, GatewayError? Error) Update(AdminCaller actor, string username, string? role, string? password)
+    public (StoredUser? User, GatewayError? Error) Update(AdminCaller actor, string username, string? role, string? password, string? teamId = null)
     {
         if (role is null && password is null)
         {
-            return (null, Invalid("Send role and/or password to change.", null));
+            return (null, Invalid(teamId is null ? "Send role and/or password to change." : "Send team_id with the role it scopes.", teamId is null ? null : "role"));
         }
 
-        if (role is not null && !AdminRoles.TryParse(role, out _))
+        if (role is null && teamId is not null)
+        {
+            return (null, Invalid("Send team_id with the role it scopes.", "role"));
+        }
+
+        var parsedRole = AdminRole.Viewer;
+        if (role is not null && !AdminRoles.TryParse(role, out parsedRole))
         {
             return (null, Invalid("role must be admin, editor or viewer.", "role"));
         }
+
+        if (TeamProblem(teamId) is { } teamProblem)
+        {
+            return (null, teamProblem);
+        }
+
+        // The stored form carries the scope: "viewer" and "team:ml:viewer" are different roles.
+        role = role is null ? null : AdminRoles.Stored(parsedRole, teamId);
 
         if (password is not null && PasswordProblem(password) is { } problem)
         {
@@ -273,6 +295,10 @@ internal sealed class UserService
 
         return username == AdminCaller.TokenUsername ? $"'{AdminCaller.TokenUsername}' is reserved for the admin API token" : null;
     }
+
+    /// <summary>A team scope must name a team that exists now (a deleted team later leaves its users with nothing to see).</summary>
+    private GatewayError? TeamProblem(string? teamId) =>
+        teamId is null || _governance.Current.Teams.ContainsKey(teamId) ? null : Invalid($"team_id '{teamId}' is not a team.", "team_id");
 
     /// <summary>Why a password is not acceptable, or null.</summary>
     public static string? PasswordProblem(string? password) => password switch

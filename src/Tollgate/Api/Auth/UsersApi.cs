@@ -29,7 +29,7 @@ internal static class UsersApi
     private static async Task CreateAsync(HttpContext context, UserService users)
     {
         var (request, error) = await AuthBody.ReadAsync(context, AuthJsonContext.Output.UserCreateRequest).ConfigureAwait(false);
-        var (user, createError) = request is null ? (null, error) : users.Create(AdminCaller.Of(context), request.Username, request.Password, request.Role);
+        var (user, createError) = request is null ? (null, error) : users.Create(AdminCaller.Of(context), request.Username, request.Password, request.Role, request.TeamId);
         if (user is null)
         {
             await ErrorResponses.WriteAsync(context, createError!).ConfigureAwait(false);
@@ -42,7 +42,7 @@ internal static class UsersApi
     private static async Task UpdateAsync(HttpContext context, string username, UserService users)
     {
         var (request, error) = await AuthBody.ReadAsync(context, AuthJsonContext.Output.UserUpdateRequest).ConfigureAwait(false);
-        var (user, updateError) = request is null ? (null, error) : users.Update(AdminCaller.Of(context), username, request.Role, request.Password);
+        var (user, updateError) = request is null ? (null, error) : users.Update(AdminCaller.Of(context), username, request.Role, request.Password, request.TeamId);
         if (user is null)
         {
             await ErrorResponses.WriteAsync(context, updateError!).ConfigureAwait(false);

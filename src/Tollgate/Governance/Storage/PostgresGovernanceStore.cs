@@ -179,8 +179,9 @@ internal sealed class PostgresGovernanceStore : IGovernanceStore
         return (long)command.ExecuteScalar()!;
     }
 
-    public List<UsageRow> Aggregate(string groupBy, bool byDay, DateTimeOffset from, DateTimeOffset to)
+    public List<UsageRow> Aggregate(string groupBy, bool byDay, DateTimeOffset from, DateTimeOffset to, string? teamId = null)
     {
+        var team = teamId is null ? "" : " AND team_id = @team";
         var column = UsageGrouping.Column(groupBy);
         // Integer seconds, as SQLite's strftime(..., time_ms / 1000, 'unixepoch') sees them, so both put a record in the same day.
         var day = byDay ? "to_char(to_timestamp(time_ms / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')" : "NULL::text";
@@ -191,13 +192,18 @@ internal sealed class PostgresGovernanceStore : IGovernanceStore
                 SELECT {column} AS k, {day} AS d, COUNT(*) AS requests, SUM(prompt_tokens)::bigint AS prompt,
                        SUM(completion_tokens)::bigint AS completion, SUM(cached_tokens)::bigint AS cached,
                        COALESCE(SUM(cost_nano), 0)::bigint AS cost, COUNT(*) FILTER (WHERE estimated) AS estimated
-                FROM usage_records WHERE time_ms >= @from AND time_ms < @to
+                FROM usage_records WHERE time_ms >= @from AND time_ms < @to{team}
                 GROUP BY {groups}
             ) g
             ORDER BY d COLLATE "C" NULLS FIRST, k COLLATE "C" NULLS FIRST
             """);
         command.Parameters.Add(new NpgsqlParameter<long>("from", from.ToUnixTimeMilliseconds()));
         command.Parameters.Add(new NpgsqlParameter<long>("to", to.ToUnixTimeMilliseconds()));
+        if (teamId is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string>("team", teamId));
+        }
+
         using var reader = command.ExecuteReader();
         var rows = new List<UsageRow>();
         while (reader.Read())

@@ -160,8 +160,9 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    public List<UsageRow> Aggregate(string groupBy, bool byDay, DateTimeOffset from, DateTimeOffset to)
+    public List<UsageRow> Aggregate(string groupBy, bool byDay, DateTimeOffset from, DateTimeOffset to, string? teamId = null)
     {
+        var team = teamId is null ? "" : " AND team_id = $team";
         var column = UsageGrouping.Column(groupBy);
         var day = byDay ? "strftime('%Y-%m-%d', time_ms / 1000, 'unixepoch')" : "NULL";
         using var connection = Open();
@@ -169,11 +170,16 @@ internal sealed class SqliteGovernanceStore : IGovernanceStore
         command.CommandText = $"""
             SELECT {column} AS k, {day} AS d, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens),
                    COALESCE(SUM(cost_nano), 0), SUM(estimated)
-            FROM usage_records WHERE time_ms >= $from AND time_ms < $to
+            FROM usage_records WHERE time_ms >= $from AND time_ms < $to{team}
             GROUP BY k, d ORDER BY d, k
             """;
         command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+        if (teamId is not null)
+        {
+            command.Parameters.AddWithValue("$team", teamId);
+        }
+
         using var reader = command.ExecuteReader();
         var rows = new List<UsageRow>();
         while (reader.Read())
