@@ -9,7 +9,8 @@ namespace Tollgate.Api;
 /// virtual keys whose <c>team_id</c> is that team, and the budgets only that team uses. A budget is the team's when
 /// every entity that names it (the team itself, virtual keys) belongs to the team; one shared with another team or set
 /// on a customer is the platform's. A team key may take a budget of the team's or one nobody uses yet (a team admin
-/// creates a budget, then sets it on a key), keeps the rate limit and customer the platform gave it, and stays in the team.
+/// creates a budget, then sets it on a key), keeps the rate limit the platform gave it, and stays in the team (a key of a
+/// team names no customer: the reader refuses both).
 /// </summary>
 internal static class GovernanceTeamScope
 {
@@ -52,12 +53,6 @@ internal static class GovernanceTeamScope
         if (key.RateLimitId != existing?.RateLimitId)
         {
             return "rate_limit_id is set by a global admin";
-        }
-
-        var customer = existing is null ? merged.Teams.FirstOrDefault(t => t.Id == team)?.CustomerId : existing.CustomerId;
-        if (key.CustomerId is not null && key.CustomerId != customer)
-        {
-            return "customer_id is set by a global admin";
         }
 
         if (key.BudgetId is { } budget && budget != existing?.BudgetId && !SeesBudget(merged, budget, team) && Owners(merged, budget).Any())
