@@ -18,7 +18,10 @@ public sealed record OidcSsoConfig
     /// <summary>The ID token claim holding the user's groups (a string or an array).</summary>
     public string RoleClaim { get; init; } = "groups";
 
-    /// <summary>Group → role (<c>admin</c>, <c>editor</c>, <c>viewer</c>); a user in several groups gets the highest.</summary>
+    /// <summary>
+    /// Group → role (<c>admin</c>, <c>editor</c>, <c>viewer</c>, or a team-scoped <c>team:&lt;team_id&gt;:&lt;role&gt;</c>); a
+    /// user in several groups gets the highest, a global role before any team-scoped one.
+    /// </summary>
     public IReadOnlyDictionary<string, string> GroupMapping { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The role of a user in no mapped group; null refuses them.</summary>

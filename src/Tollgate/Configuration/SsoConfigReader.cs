@@ -6,6 +6,18 @@ internal static class SsoConfigReader
     // The role names of the admin API (Api.Auth.AdminRoles); repeated here so Configuration does not depend on Api.
     private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "admin", "editor", "viewer" };
 
+    /// <summary>A global role, or one scoped to a team as <c>team:&lt;team_id&gt;:&lt;role&gt;</c> (the users table's form).</summary>
+    private static bool IsRole(string role, bool allowTeam)
+    {
+        if (Roles.Contains(role))
+        {
+            return true;
+        }
+
+        var colon = role.LastIndexOf(':');
+        return allowTeam && role.StartsWith("team:", StringComparison.Ordinal) && colon > "team:".Length && Roles.Contains(role[(colon + 1)..]);
+    }
+
     public static SsoConfig Read(JsonObjectReader? section, ISecretResolver secrets, List<string> warnings)
     {
         if (section is null)
@@ -52,9 +64,9 @@ internal static class SsoConfigReader
             foreach (var property in groups.Properties())
             {
                 var role = groups.RequiredString(property.Name);
-                if (!Roles.Contains(role))
+                if (!IsRole(role, allowTeam: true))
                 {
-                    throw new ConfigException(groups.PathOf(property.Name), $"unknown role '{role}' (admin, editor or viewer)");
+                    throw new ConfigException(groups.PathOf(property.Name), $"unknown role '{role}' (admin, editor, viewer, or team:<team_id>:<one of them>)");
                 }
 
                 mapping[property.Name] = role;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Tollgate.Api.Auth;
 using Tollgate.Audit;
 using Tollgate.Configuration;
+using Tollgate.Governance;
 using Tollgate.Storage;
 
 namespace Tollgate.Identity;
@@ -17,7 +18,7 @@ namespace Tollgate.Identity;
 /// </code>
 /// Every refusal is audited with its reason, like a wrong password.
 /// </summary>
-internal sealed class SsoSignIn(IGatewayStore store, SessionService sessions, PasswordHasher hasher, AuditLog audit, TimeProvider time)
+internal sealed class SsoSignIn(IGatewayStore store, SessionService sessions, PasswordHasher hasher, AuditLog audit, TimeProvider time, GovernanceRegistry governance)
 {
     public const string AuditAction = "sso.sign_in";
 
@@ -76,10 +77,17 @@ internal sealed class SsoSignIn(IGatewayStore store, SessionService sessions, Pa
             return SsoSignInResult.Refused(subject, "the email is no valid username: " + problem);
         }
 
-        if (RoleOf(principal, config) is not { } role)
+        if (RoleOf(principal, config) is not var (role, team))
         {
             return SsoSignInResult.Refused(subject, $"no group in '{config.RoleClaim}' maps to a role and there is no default_role");
         }
+
+        if (team is not null && !governance.Current.Teams.ContainsKey(team))
+        {
+            return SsoSignInResult.Refused(subject, $"the group maps to team '{team}', which does not exist");
+        }
+
+        var stored = AdminRoles.Stored(role, team);
 
         var now = time.GetUtcNow();
         var user = store.GetUser(email);
@@ -92,17 +100,17 @@ internal sealed class SsoSignIn(IGatewayStore store, SessionService sessions, Pa
 
             // SSO users have no password: a random one nobody knows keeps the password form closed to them.
             var unusable = hasher.Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            if (!store.AddUser(new StoredUser(email, AdminRoles.Name(role), unusable, now, now)))
+            if (!store.AddUser(new StoredUser(email, stored, unusable, now, now)))
             {
                 user = store.GetUser(email);
             }
         }
-        else if (user.Role != AdminRoles.Name(role))
+        else if (user.Role != stored)
         {
             // The IdP is the source of truth for roles; the store refuses to demote the last admin, which then stays admin.
-            if (store.UpdateUser(email, AdminRoles.Name(role), passwordHash: null, now) != UserWriteResult.Done)
+            if (store.UpdateUser(email, stored, passwordHash: null, now) != UserWriteResult.Done)
             {
-                role = AdminRoles.TryParse(user.Role, out var kept) ? kept : role;
+                stored = user.Role;
             }
             else
             {
@@ -111,25 +119,29 @@ internal sealed class SsoSignIn(IGatewayStore store, SessionService sessions, Pa
         }
 
         var session = sessions.Create(email);
-        return new SsoSignInResult(subject, session, AdminRoles.Name(role), null);
+        return new SsoSignInResult(subject, session, stored, null);
     }
 
-    private static AdminRole? RoleOf(ClaimsPrincipal principal, OidcSsoConfig config)
+    /// <summary>The mapped role: any global role before a team-scoped one, then the higher; ties keep the first group.</summary>
+    private static (AdminRole Role, string? Team)? RoleOf(ClaimsPrincipal principal, OidcSsoConfig config)
     {
-        AdminRole? best = null;
+        (AdminRole Role, string? Team)? best = null;
         foreach (var claim in principal.FindAll(config.RoleClaim))
         {
-            if (config.GroupMapping.TryGetValue(claim.Value, out var name) && AdminRoles.TryParse(name, out var role) && (best is null || role > best))
+            if (config.GroupMapping.TryGetValue(claim.Value, out var name) && AdminRoles.TryParseStored(name, out var role, out var team)
+                && (best is not { } current || Rank(role, team) > Rank(current.Role, current.Team)))
             {
-                best = role;
+                best = (role, team);
             }
         }
 
         if (best is null && AdminRoles.TryParse(config.DefaultRole, out var fallback))
         {
-            best = fallback;
+            best = (fallback, null);
         }
 
         return best;
     }
+
+    private static int Rank(AdminRole role, string? team) => (int)role + (team is null ? 100 : 0);
 }

@@ -5,7 +5,8 @@ namespace Tollgate.Tests.Identity;
 
 /// <summary>
 /// The real OpenID provider of tests/oidc-idp (npm oidc-provider; scripts/test.sh runs <c>npm ci</c> there) on a free
-/// loopback port, registered with one confidential client whose redirect URIs point at <paramref name="gatewayBaseUrl"/>.
+/// loopback port, registered with one confidential client whose redirect URIs point at the gateway. Every start signs
+/// with a new key, so a restart on the same <c>port</c> rotates the signing key under the same issuer.
 /// </summary>
 public sealed class OidcIdp : IAsyncDisposable
 {
@@ -22,7 +23,9 @@ public sealed class OidcIdp : IAsyncDisposable
 
     public string Issuer { get; }
 
-    public static async Task<OidcIdp> StartAsync(string gatewayBaseUrl)
+    public int Port { get; private init; }
+
+    public static async Task<OidcIdp> StartAsync(string gatewayBaseUrl, int? port = null)
     {
         var folder = Path.Combine(RepositoryRoot(), "tests", "oidc-idp");
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "oidc-provider")))
@@ -30,9 +33,9 @@ public sealed class OidcIdp : IAsyncDisposable
             throw new InvalidOperationException($"oidc-provider is not installed: run 'npm ci' in {folder} (scripts/test.sh does)");
         }
 
-        var port = ChildServer.FreePort();
+        var listen = port ?? ChildServer.FreePort();
         var start = new ProcessStartInfo("node", "server.js") { WorkingDirectory = folder };
-        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PORT"] = listen.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["CLIENT_ID"] = ClientId;
         start.Environment["CLIENT_SECRET"] = ClientSecret;
         start.Environment["REDIRECT_URI"] = gatewayBaseUrl + "/sso/oidc/callback";
@@ -40,7 +43,7 @@ public sealed class OidcIdp : IAsyncDisposable
         var process = ChildServer.StartDrained(start, "oidc-provider");
         try
         {
-            await ChildServer.WaitListeningAsync(process, port, "oidc-provider");
+            await ChildServer.WaitListeningAsync(process, listen, "oidc-provider");
         }
         catch
         {
@@ -49,7 +52,7 @@ public sealed class OidcIdp : IAsyncDisposable
             throw;
         }
 
-        return new OidcIdp(process, $"http://127.0.0.1:{port}");
+        return new OidcIdp(process, $"http://127.0.0.1:{listen}") { Port = listen };
     }
 
     public async ValueTask DisposeAsync()

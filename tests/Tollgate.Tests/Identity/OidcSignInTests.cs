@@ -17,15 +17,17 @@ public sealed class OidcSignInTests : IAsyncLifetime
 {
     private OidcIdp _idp = null!;
     private GatewayHost _gateway = null!;
+    private string _gatewayUrl = null!;
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
 
     public async Task InitializeAsync()
     {
-        var gatewayUrl = $"http://127.0.0.1:{ChildServer.FreePort()}";
+        var gatewayUrl = _gatewayUrl = $"http://127.0.0.1:{ChildServer.FreePort()}";
         _idp = await OidcIdp.StartAsync(gatewayUrl);
         var config = $$"""
             {
+              "governance": { "teams": [{ "id": "team-alpha", "name": "Alpha" }] },
               "sso": {
                 "local_sign_in": false,
                 "oidc": {
@@ -35,7 +37,7 @@ public sealed class OidcSignInTests : IAsyncLifetime
                   "display_name": "Test IdP",
                   "scopes": ["openid", "email", "profile", "groups"],
                   "role_claim": "groups",
-                  "group_mapping": { "tollgate-admins": "admin", "tollgate-viewers": "viewer" },
+                  "group_mapping": { "tollgate-admins": "admin", "tollgate-viewers": "viewer", "alpha-admins": "team:team-alpha:admin" },
                   "allowed_domains": ["example.com"],
                   "jit_users": true
                 }
@@ -83,6 +85,40 @@ public sealed class OidcSignInTests : IAsyncLifetime
         await page.GotoAsync("/ui/login");
         await SignInAtIdpAsync(page, "ops@example.com");
         await Expect(page.GetByTestId("nav-role")).ToHaveTextAsync("viewer");
+    }
+
+    [Fact]
+    public async Task SignInWithOidc_GroupMappedToATeamRole_GetsThatTeamsScope()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/ui/login");
+        await SignInAtIdpAsync(page, "alpha@example.com");
+        await Expect(page.GetByTestId("nav-role")).ToHaveTextAsync("admin");
+
+        var me = await page.APIRequest.GetAsync("/api/auth/me");
+        Assert.Equal("team-alpha", (await me.JsonAsync())!.Value.GetProperty("team_id").GetString());
+        Assert.Equal(403, (await page.APIRequest.GetAsync("/api/providers")).Status);
+        Assert.Equal(200, (await page.APIRequest.GetAsync("/api/virtual-keys")).Status);
+    }
+
+    [Fact]
+    public async Task SignInWithOidc_AfterTheIdpRotatesItsSigningKey_StillWorks()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/ui/login");
+        await SignInAtIdpAsync(page, "admin@example.com");
+        await Expect(page.GetByTestId("nav-role")).ToHaveTextAsync("admin");
+
+        // Same issuer and port, new signing key (new kid): the gateway's cached JWKS no longer holds it.
+        var port = _idp.Port;
+        await _idp.DisposeAsync();
+        _idp = await OidcIdp.StartAsync(_gatewayUrl, port);
+
+        var next = await NewPageAsync();
+        await next.GotoAsync("/ui/login");
+        await SignInAtIdpAsync(next, "ops@example.com");
+        await Expect(next.GetByTestId("nav-role")).ToHaveTextAsync("viewer");
+        Assert.DoesNotContain(await SsoAuditEntriesAsync(), entry => entry.Outcome == "failure");
     }
 
     [Fact]
