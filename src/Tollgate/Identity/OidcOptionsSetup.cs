@@ -10,10 +10,10 @@ namespace Tollgate.Identity;
 /// <summary>
 /// Builds the OIDC handler's options from <c>sso.oidc</c> when they are first needed (after the config file loaded):
 /// authorization code with PKCE, discovery from the issuer, signing keys from its JWKS (re-read when a token names an
-/// unknown key, so a rotated key works without a restart), claims from the ID token and userinfo, response by query.
+/// unknown key, see <see cref="OidcSigningKeys"/>, so a rotated key works at once and without a restart), claims from the ID token and userinfo, response by query.
 /// Without <c>sso.oidc</c> the handler gets a placeholder it never uses: every <c>/sso/oidc</c> endpoint answers 404 first.
 /// </summary>
-internal sealed class OidcOptionsSetup(GatewayConfigMonitor monitor, SsoSignIn signIn) : IConfigureNamedOptions<OpenIdConnectOptions>
+internal sealed class OidcOptionsSetup(GatewayConfigMonitor monitor, SsoSignIn signIn, TimeProvider time) : IConfigureNamedOptions<OpenIdConnectOptions>
 {
     public void Configure(OpenIdConnectOptions options) => Configure(Options.DefaultName, options);
 
@@ -49,6 +49,7 @@ internal sealed class OidcOptionsSetup(GatewayConfigMonitor monitor, SsoSignIn s
         options.GetClaimsFromUserInfoEndpoint = true;
         options.SaveTokens = false;
         options.RefreshOnIssuerKeyNotFound = true;
+        options.TokenValidationParameters.IssuerSigningKeyResolver = new OidcSigningKeys(options, time).Resolve;
         options.Scope.Clear();
         foreach (var scope in config.Scopes)
         {

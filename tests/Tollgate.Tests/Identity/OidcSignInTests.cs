@@ -117,7 +117,8 @@ public sealed class OidcSignInTests : IAsyncLifetime
         var next = await NewPageAsync();
         await next.GotoAsync("/ui/login");
         await SignInAtIdpAsync(next, "ops@example.com");
-        await Expect(next.GetByTestId("nav-role")).ToHaveTextAsync("viewer");
+        // The restarted IdP's first answers (node warming up, fresh connections) are slower than the default 5 s allows.
+        await Expect(next.GetByTestId("nav-role")).ToHaveTextAsync("viewer", new() { Timeout = 15_000 });
         Assert.DoesNotContain(await SsoAuditEntriesAsync(), entry => entry.Outcome == "failure");
     }
 
