@@ -20,6 +20,8 @@ internal static class Program
     {
         var rows = 1_000_000;
         var output = $"bench/results/{DateTime.UtcNow:yyyy-MM-dd}-logs.md";
+        var postgresOnly = false;
+        var keep = false;
         for (var i = 0; i < args.Length - 1; i += 2)
         {
             switch (args[i])
@@ -29,6 +31,14 @@ internal static class Program
                     break;
                 case "--out":
                     output = args[i + 1];
+                    break;
+                case "--only":
+                    // "--only postgres": skip SQLite (to look into a PostgreSQL figure).
+                    postgresOnly = args[i + 1] == "postgres";
+                    break;
+                case "--keep-schema":
+                    // "--keep-schema true": leave the PostgreSQL schema in place, for EXPLAIN ANALYZE by hand.
+                    keep = args[i + 1] == "true";
                     break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
@@ -44,8 +54,9 @@ internal static class Program
         Directory.CreateDirectory(directory);
         try
         {
-            using (var sqlite = new SqliteRequestLogStore(Path.Combine(directory, SqliteRequestLogStore.FileName)))
+            if (!postgresOnly)
             {
+                using var sqlite = new SqliteRequestLogStore(Path.Combine(directory, SqliteRequestLogStore.FileName));
                 var result = await RunAsync("SQLite", sqlite, rows, now);
                 result.Notes.Add($"logs.db after the fill: {new FileInfo(Path.Combine(directory, SqliteRequestLogStore.FileName)).Length / 1024 / 1024} MB (+ WAL)");
                 results.Add(result);
@@ -73,8 +84,12 @@ internal static class Program
                 }
                 finally
                 {
+                    Console.WriteLine(keep ? $"kept schema {schema}" : $"dropping schema {schema}");
                     await using var drop = admin.CreateCommand($"DROP SCHEMA {schema} CASCADE");
-                    await drop.ExecuteNonQueryAsync();
+                    if (!keep)
+                    {
+                        await drop.ExecuteNonQueryAsync();
+                    }
                 }
             }
         }

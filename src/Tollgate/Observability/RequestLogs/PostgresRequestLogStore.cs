@@ -59,7 +59,7 @@ internal sealed class PostgresRequestLogStore : RelationalRequestLogStore
                 request_body TEXT,
                 response_body TEXT
             );
-            """ + RequestLogIndexes.Postgres + RequestLogRollupSql.Ddl("BIGINT", "DOUBLE PRECISION", "TEXT COLLATE \"C\"", "BYTEA"));
+            """ + RequestLogIndexes.Postgres + RequestLogRollupSql.PostgresResetBeforeNewTable + RequestLogRollupSql.Ddl("BIGINT", "DOUBLE PRECISION", "TEXT COLLATE \"C\"", "BYTEA"));
     }
 
     protected override string ExplainPrefix => "EXPLAIN ";

@@ -147,22 +147,42 @@ internal abstract class RelationalRequestLogStore : IRequestLogStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(intervalSeconds, 1);
         await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // The rollup answers unfiltered stats whose buckets are whole minutes; a filter (or the backfill still running)
-        // reads the rows, which every selective filter's index keeps fast.
-        var useRollup = filter with { From = null, To = null } == RequestLogFilter.None && intervalSeconds % 60 == 0
-            && await IsRollupReadyAsync(connection, cancellationToken).ConfigureAwait(false);
-        return await StatsAsync(connection, filter, from, to, intervalSeconds, useRollup, cancellationToken).ConfigureAwait(false);
+        // Whole-hour buckets come from the stats hours (unfiltered or one owner/provider/model), whole-minute buckets of
+        // unfiltered stats from the minutes; anything else (or the backfill still running) reads the rows, which every
+        // selective filter's index keeps fast over a day.
+        var source = StatsSource.Rows;
+        var scope = StatsHourScope.Of(filter);
+        if (await IsRollupReadyAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            source = intervalSeconds % 3600 == 0 && scope is not null ? StatsSource.Hours
+                : intervalSeconds % 60 == 0 && IsUnfiltered(filter) ? StatsSource.Minutes
+                : StatsSource.Rows;
+        }
+
+        return await StatsAsync(connection, filter, scope, from, to, intervalSeconds, source, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The stats from the rows alone, never the rollup (benchmarks: the figure before the rollup, in the same run).</summary>
     public async Task<RequestLogStats> StatsFromRowsAsync(RequestLogFilter filter, DateTimeOffset from, DateTimeOffset to, int intervalSeconds, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await StatsAsync(connection, filter, from, to, intervalSeconds, useRollup: false, cancellationToken).ConfigureAwait(false);
+        return await StatsAsync(connection, filter, null, from, to, intervalSeconds, StatsSource.Rows, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<RequestLogStats> StatsAsync(DbConnection connection, RequestLogFilter filter, DateTimeOffset from, DateTimeOffset to, int intervalSeconds,
-        bool useRollup, CancellationToken cancellationToken)
+    /// <summary>The stats from the minutes (unfiltered) or the rows, never the stats hours (benchmarks: the figure before them).</summary>
+    public async Task<RequestLogStats> StatsWithoutHoursAsync(RequestLogFilter filter, DateTimeOffset from, DateTimeOffset to, int intervalSeconds, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var source = IsUnfiltered(filter) && intervalSeconds % 60 == 0 && await IsRollupReadyAsync(connection, cancellationToken).ConfigureAwait(false)
+            ? StatsSource.Minutes
+            : StatsSource.Rows;
+        return await StatsAsync(connection, filter, null, from, to, intervalSeconds, source, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsUnfiltered(RequestLogFilter filter) => filter with { From = null, To = null } == RequestLogFilter.None;
+
+    private static async Task<RequestLogStats> StatsAsync(DbConnection connection, RequestLogFilter filter, StatsHourScope? scope, DateTimeOffset from, DateTimeOffset to,
+        int intervalSeconds, StatsSource source, CancellationToken cancellationToken)
     {
         var intervalMs = intervalSeconds * 1000L;
         // Buckets on multiples of the interval (whole minutes, hours, days in UTC), so charts line up across requests.
@@ -170,47 +190,135 @@ internal abstract class RelationalRequestLogStore : IRequestLogStore
         var fromMs = from.ToUnixTimeMilliseconds();
         var endMs = to.ToUnixTimeMilliseconds();
         var count = (int)Math.Max(0, (endMs - startMs + intervalMs - 1) / intervalMs);
-        var ranged = filter with { From = from, To = to };
-        var sums = new BucketSums[count];
-        var histogram = new LatencyHistogram();
-
-        // The rollup covers the whole minutes of the range; the rows cover the partial minutes at either end.
-        var minuteStart = RequestLogRollup.Ceiling(fromMs, RequestLogRollup.MinuteMs);
-        var minuteEnd = RequestLogRollup.Floor(endMs, RequestLogRollup.MinuteMs);
-        IReadOnlyList<RequestLogFilter> rowRanges = useRollup && minuteEnd > minuteStart
-            ? [filter with { From = from, To = DateTimeOffset.FromUnixTimeMilliseconds(minuteStart) }, filter with { From = DateTimeOffset.FromUnixTimeMilliseconds(minuteEnd), To = to }]
-            : [ranged];
-        if (rowRanges.Count == 2)
+        var parts = new StatsParts(startMs, intervalMs, new BucketSums[count]);
+        switch (source)
         {
-            await AddMinutesAsync(connection, minuteStart, minuteEnd, startMs, intervalMs, sums, histogram, cancellationToken).ConfigureAwait(false);
+            case StatsSource.Hours:
+                await AddHourPathAsync(connection, filter, scope!, fromMs, endMs, parts, cancellationToken).ConfigureAwait(false);
+                break;
+            case StatsSource.Minutes:
+                await AddMinutePathAsync(connection, fromMs, endMs, parts, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                await AddRowsAsync(connection, filter, fromMs, endMs, parts, withModels: true, cancellationToken).ConfigureAwait(false);
+                break;
         }
 
-        foreach (var range in rowRanges)
-        {
-            if (range.From >= range.To)
-            {
-                continue;
-            }
-
-            await AddRowBucketsAsync(connection, range, startMs, intervalMs, sums, cancellationToken).ConfigureAwait(false);
-            await AddRowLatenciesAsync(connection, range, histogram, cancellationToken).ConfigureAwait(false);
-        }
-
-        var top = await TopModelsAsync(connection, filter, fromMs, endMs, useRollup, cancellationToken).ConfigureAwait(false);
         var buckets = new List<RequestLogStatsBucket>(count);
         var total = default(BucketSums);
         for (var i = 0; i < count; i++)
         {
-            var s = sums[i];
+            var s = parts.Sums[i];
             buckets.Add(new RequestLogStatsBucket(DateTimeOffset.FromUnixTimeMilliseconds(startMs + (i * intervalMs)), s.Requests, s.Errors,
                 s.PromptTokens, s.CompletionTokens, CostCalculator.FromNanoUsd(s.CostNano), Average(s.LatencySum, s.Requests), s.MaxLatency,
                 Average(s.TtftSum, s.TtftCount)));
             total.Add(s);
         }
 
+        var histogram = parts.Histogram;
         var totals = new RequestLogStatsTotals(total.Requests, total.Errors, total.PromptTokens, total.CompletionTokens,
             CostCalculator.FromNanoUsd(total.CostNano), Average(total.LatencySum, total.Requests), histogram.Percentile(0.50), histogram.Percentile(0.95));
+        List<RequestLogModelStats> top = [.. parts.Models
+            .OrderByDescending(m => m.Value.Requests).ThenBy(m => m.Key.Provider, StringComparer.Ordinal).ThenBy(m => m.Key.Model, StringComparer.Ordinal)
+            .Take(MaxTopModels)
+            .Select(m => new RequestLogModelStats(NullIfEmpty(m.Key.Provider), NullIfEmpty(m.Key.Model), m.Value.Requests, m.Value.Errors,
+                m.Value.PromptTokens, m.Value.CompletionTokens, CostCalculator.FromNanoUsd(m.Value.CostNano)))];
         return new RequestLogStats(intervalSeconds, from, to, buckets, totals, top);
+    }
+
+    /// <summary>
+    /// Whole hours from the stats hours; the partial hours at either end from the minutes and rows (unfiltered) or the
+    /// rows (a filter's index reads at most an hour of them at each end).
+    /// </summary>
+    private static async Task AddHourPathAsync(DbConnection connection, RequestLogFilter filter, StatsHourScope scope, long fromMs, long toMs, StatsParts parts,
+        CancellationToken cancellationToken)
+    {
+        var hourStart = RequestLogRollup.Ceiling(fromMs, RequestLogRollup.HourMs);
+        var hourEnd = RequestLogRollup.Floor(toMs, RequestLogRollup.HourMs);
+        (long From, long To)[] edges = [(fromMs, toMs)];
+        if (hourEnd > hourStart)
+        {
+            await AddStatsHoursAsync(connection, scope, hourStart, hourEnd, parts, cancellationToken).ConfigureAwait(false);
+            edges = [(fromMs, hourStart), (hourEnd, toMs)];
+        }
+
+        foreach (var (edgeFrom, edgeTo) in edges)
+        {
+            if (IsUnfiltered(filter))
+            {
+                await AddMinutePathAsync(connection, edgeFrom, edgeTo, parts, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await AddRowsAsync(connection, filter, edgeFrom, edgeTo, parts, withModels: true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Unfiltered: whole minutes from the minutes, the partial minutes at either end from the rows; the top models from
+    /// the hourly rows for whole hours and the rows for the rest.
+    /// </summary>
+    private static async Task AddMinutePathAsync(DbConnection connection, long fromMs, long toMs, StatsParts parts, CancellationToken cancellationToken)
+    {
+        if (fromMs >= toMs)
+        {
+            return;
+        }
+
+        var minuteStart = RequestLogRollup.Ceiling(fromMs, RequestLogRollup.MinuteMs);
+        var minuteEnd = RequestLogRollup.Floor(toMs, RequestLogRollup.MinuteMs);
+        (long From, long To)[] rowRanges = [(fromMs, toMs)];
+        if (minuteEnd > minuteStart)
+        {
+            await AddMinutesAsync(connection, minuteStart, minuteEnd, parts, cancellationToken).ConfigureAwait(false);
+            rowRanges = [(fromMs, minuteStart), (minuteEnd, toMs)];
+        }
+
+        foreach (var (rangeFrom, rangeTo) in rowRanges)
+        {
+            await AddRowsAsync(connection, RequestLogFilter.None, rangeFrom, rangeTo, parts, withModels: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        var hourStart = RequestLogRollup.Ceiling(fromMs, RequestLogRollup.HourMs);
+        var hourEnd = RequestLogRollup.Floor(toMs, RequestLogRollup.HourMs);
+        (long From, long To)[] modelRanges = [(fromMs, toMs)];
+        if (hourEnd > hourStart)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT k1, k2, SUM(requests), SUM(errors), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost_nano)
+                FROM request_log_hours WHERE dim = @dim AND hour_ms >= @from_hour AND hour_ms < @to_hour GROUP BY k1, k2
+                """;
+            RequestLogSql.Add(command, "@dim", (long)RollupDimension.Model);
+            RequestLogSql.Add(command, "@from_hour", hourStart);
+            RequestLogSql.Add(command, "@to_hour", hourEnd);
+            await ReadModelsAsync(command, parts.Models, cancellationToken).ConfigureAwait(false);
+            modelRanges = [(fromMs, hourStart), (hourEnd, toMs)];
+        }
+
+        foreach (var (rangeFrom, rangeTo) in modelRanges)
+        {
+            await AddRowModelsAsync(connection, RequestLogFilter.None, rangeFrom, rangeTo, parts.Models, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Buckets, latencies and (<paramref name="withModels"/>) the model breakdown of the rows in [from, to) matching the filter.</summary>
+    private static async Task AddRowsAsync(DbConnection connection, RequestLogFilter filter, long fromMs, long toMs, StatsParts parts, bool withModels,
+        CancellationToken cancellationToken)
+    {
+        if (fromMs >= toMs)
+        {
+            return;
+        }
+
+        var ranged = filter with { From = DateTimeOffset.FromUnixTimeMilliseconds(fromMs), To = DateTimeOffset.FromUnixTimeMilliseconds(toMs) };
+        await AddRowBucketsAsync(connection, ranged, parts.StartMs, parts.IntervalMs, parts.Sums, cancellationToken).ConfigureAwait(false);
+        await AddRowLatenciesAsync(connection, ranged, parts.Histogram, cancellationToken).ConfigureAwait(false);
+        if (withModels)
+        {
+            await AddRowModelsAsync(connection, filter, fromMs, toMs, parts.Models, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task AddRowBucketsAsync(DbConnection connection, RequestLogFilter ranged, long startMs, long intervalMs, BucketSums[] sums, CancellationToken cancellationToken)
@@ -247,8 +355,7 @@ internal abstract class RelationalRequestLogStore : IRequestLogStore
     }
 
     /// <summary>The rollup's minutes in [<paramref name="fromMinute"/>, <paramref name="toMinute"/>): each lies wholly in one bucket.</summary>
-    private static async Task AddMinutesAsync(DbConnection connection, long fromMinute, long toMinute, long startMs, long intervalMs, BucketSums[] sums,
-        LatencyHistogram histogram, CancellationToken cancellationToken)
+    private static async Task AddMinutesAsync(DbConnection connection, long fromMinute, long toMinute, StatsParts parts, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = RequestLogRollupSql.SelectMinutes + " WHERE minute_ms >= @from_minute AND minute_ms < @to_minute";
@@ -257,63 +364,65 @@ internal abstract class RelationalRequestLogStore : IRequestLogStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var index = (reader.GetInt64(0) - startMs) / intervalMs;
-            if (index >= 0 && index < sums.Length)
-            {
-                sums[index].Add(new BucketSums(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
-                    reader.GetDouble(6), reader.GetDouble(7), reader.GetDouble(8), reader.GetInt64(9)));
-            }
-
-            if (!reader.IsDBNull(10))
-            {
-                histogram.Merge((byte[])reader.GetValue(10));
-            }
+            parts.Add(reader.GetInt64(0), reader, 1);
         }
     }
 
-    private static async Task<List<RequestLogModelStats>> TopModelsAsync(DbConnection connection, RequestLogFilter filter, long fromMs, long toMs, bool useRollup,
-        CancellationToken cancellationToken)
+    /// <summary>The stats hours of <paramref name="scope"/> in [<paramref name="fromHour"/>, <paramref name="toHour"/>), each wholly in one bucket.</summary>
+    private static async Task AddStatsHoursAsync(DbConnection connection, StatsHourScope scope, long fromHour, long toHour, StatsParts parts, CancellationToken cancellationToken)
     {
-        var models = new Dictionary<(string Provider, string Model), HourRollupSums>();
-        var hourStart = RequestLogRollup.Ceiling(fromMs, RequestLogRollup.HourMs);
-        var hourEnd = RequestLogRollup.Floor(toMs, RequestLogRollup.HourMs);
-        (long From, long To)[] rowRanges = useRollup && hourEnd > hourStart ? [(fromMs, hourStart), (hourEnd, toMs)] : [(fromMs, toMs)];
-        if (rowRanges.Length == 2)
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT hour_ms, provider, model, ").Append(RequestLogRollupSql.MinuteColumns)
+            .Append(" FROM request_log_stats_hours WHERE dim = @dim AND k1 = @k1 AND hour_ms >= @from_hour AND hour_ms < @to_hour");
+        RequestLogSql.Add(command, "@dim", (long)scope.Dimension);
+        RequestLogSql.Add(command, "@k1", scope.K1);
+        RequestLogSql.Add(command, "@from_hour", fromHour);
+        RequestLogSql.Add(command, "@to_hour", toHour);
+        if (scope.Provider is { } provider)
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT k1, k2, SUM(requests), SUM(errors), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost_nano)
-                FROM request_log_hours WHERE dim = @dim AND hour_ms >= @from_hour AND hour_ms < @to_hour GROUP BY k1, k2
-                """;
-            RequestLogSql.Add(command, "@dim", (long)RollupDimension.Model);
-            RequestLogSql.Add(command, "@from_hour", hourStart);
-            RequestLogSql.Add(command, "@to_hour", hourEnd);
-            await ReadModelsAsync(command, models, cancellationToken).ConfigureAwait(false);
+            sql.Append(" AND provider = @provider");
+            RequestLogSql.Add(command, "@provider", provider);
         }
 
-        foreach (var (rangeFrom, rangeTo) in rowRanges)
+        if (scope.Model is { } model)
         {
-            if (rangeFrom >= rangeTo)
+            sql.Append(" AND model = @model");
+            RequestLogSql.Add(command, "@model", model);
+        }
+
+        command.CommandText = sql.ToString();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            parts.Add(reader.GetInt64(0), reader, 3);
+            CollectionsMarshal.GetValueRefOrAddDefault(parts.Models, (reader.GetString(1), reader.GetString(2)), out _).Add(new HourRollupSums
             {
-                continue;
-            }
+                Requests = reader.GetInt64(3),
+                Errors = reader.GetInt64(4),
+                PromptTokens = reader.GetInt64(5),
+                CompletionTokens = reader.GetInt64(6),
+                CostNano = reader.GetInt64(7),
+            });
+        }
+    }
 
-            await using var command = connection.CreateCommand();
-            var sql = new StringBuilder("""
-                SELECT provider, model, COUNT(*), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
-                    CAST(SUM(prompt_tokens) AS BIGINT), CAST(SUM(completion_tokens) AS BIGINT), CAST(SUM(cost_nano) AS BIGINT)
-                FROM request_logs
-                """);
-            RequestLogSql.AppendWhere(sql, command, filter with { From = DateTimeOffset.FromUnixTimeMilliseconds(rangeFrom), To = DateTimeOffset.FromUnixTimeMilliseconds(rangeTo) });
-            command.CommandText = sql.Append(" GROUP BY provider, model").ToString();
-            await ReadModelsAsync(command, models, cancellationToken).ConfigureAwait(false);
+    private static async Task AddRowModelsAsync(DbConnection connection, RequestLogFilter filter, long fromMs, long toMs,
+        Dictionary<(string Provider, string Model), HourRollupSums> models, CancellationToken cancellationToken)
+    {
+        if (fromMs >= toMs)
+        {
+            return;
         }
 
-        return [.. models
-            .OrderByDescending(m => m.Value.Requests).ThenBy(m => m.Key.Provider, StringComparer.Ordinal).ThenBy(m => m.Key.Model, StringComparer.Ordinal)
-            .Take(MaxTopModels)
-            .Select(m => new RequestLogModelStats(NullIfEmpty(m.Key.Provider), NullIfEmpty(m.Key.Model), m.Value.Requests, m.Value.Errors,
-                m.Value.PromptTokens, m.Value.CompletionTokens, CostCalculator.FromNanoUsd(m.Value.CostNano)))];
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder("""
+            SELECT provider, model, COUNT(*), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
+                CAST(SUM(prompt_tokens) AS BIGINT), CAST(SUM(completion_tokens) AS BIGINT), CAST(SUM(cost_nano) AS BIGINT)
+            FROM request_logs
+            """);
+        RequestLogSql.AppendWhere(sql, command, filter with { From = DateTimeOffset.FromUnixTimeMilliseconds(fromMs), To = DateTimeOffset.FromUnixTimeMilliseconds(toMs) });
+        command.CommandText = sql.Append(" GROUP BY provider, model").ToString();
+        await ReadModelsAsync(command, models, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task ReadModelsAsync(DbCommand command, Dictionary<(string Provider, string Model), HourRollupSums> models, CancellationToken cancellationToken)
@@ -469,6 +578,43 @@ internal abstract class RelationalRequestLogStore : IRequestLogStore
     private static double GetDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? 0 : reader.GetDouble(ordinal);
 
     private static double Average(double sum, long count) => count == 0 ? 0 : Math.Round(sum / count, 3);
+
+    private enum StatsSource
+    {
+        Rows,
+        Minutes,
+        Hours,
+    }
+
+    /// <summary>What a stats query adds up from its sources: the buckets, the latency histogram, the model breakdown.</summary>
+    private sealed class StatsParts(long startMs, long intervalMs, BucketSums[] sums)
+    {
+        public long StartMs { get; } = startMs;
+
+        public long IntervalMs { get; } = intervalMs;
+
+        public BucketSums[] Sums { get; } = sums;
+
+        public LatencyHistogram Histogram { get; } = new();
+
+        public Dictionary<(string Provider, string Model), HourRollupSums> Models { get; } = [];
+
+        /// <summary>Adds a rollup row starting at <paramref name="timeMs"/> whose <see cref="RequestLogRollupSql.MinuteColumns"/> begin at <paramref name="first"/>.</summary>
+        public void Add(long timeMs, DbDataReader reader, int first)
+        {
+            var index = (timeMs - StartMs) / IntervalMs;
+            if (index >= 0 && index < Sums.Length)
+            {
+                Sums[index].Add(new BucketSums(reader.GetInt64(first), reader.GetInt64(first + 1), reader.GetInt64(first + 2), reader.GetInt64(first + 3),
+                    reader.GetInt64(first + 4), reader.GetDouble(first + 5), reader.GetDouble(first + 6), reader.GetDouble(first + 7), reader.GetInt64(first + 8)));
+            }
+
+            if (!reader.IsDBNull(first + 9))
+            {
+                Histogram.Merge((byte[])reader.GetValue(first + 9));
+            }
+        }
+    }
 
     private struct BucketSums(long requests, long errors, long promptTokens, long completionTokens, long costNano,
         double latencySum, double maxLatency, double ttftSum, long ttftCount)

@@ -73,8 +73,22 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
         using var command = _writer.CreateCommand();
+        command.CommandText = $"""
+            SELECT (SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{RequestLogRollupSql.StatsHoursTable}') = 0
+               AND (SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'request_log_rollup_state') = 1
+            """;
+        var resetRollup = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
         command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; " + Ddl;
         command.ExecuteNonQuery();
+        if (resetRollup)
+        {
+            // The one writer is this connection, not started yet: nothing can write between the reset and the checkpoint.
+            using var transaction = _writer.BeginTransaction();
+            command.Transaction = transaction;
+            command.CommandText = RequestLogRollupSql.ResetForNewTable;
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
     }
 
     public string ConnectionString => _connectionString;

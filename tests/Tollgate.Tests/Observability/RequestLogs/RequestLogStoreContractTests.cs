@@ -56,6 +56,112 @@ public abstract class RequestLogStoreContractTests : IAsyncLifetime
         Assert.Equal(rows.TopModels, rollup.TopModels);
     }
 
+    /// <summary>Filters the stats hours answer, each with whole-hour ranges, ranges ending inside hours, and 3-hour buckets.</summary>
+    public static TheoryData<string, int, int, int> HourScopes()
+    {
+        var data = new TheoryData<string, int, int, int>();
+        foreach (var scope in (string[])["none", "vk", "team", "customer", "provider", "model", "provider+model", "vk+model"])
+        {
+            data.Add(scope, 0, 14_400, 3600);
+            data.Add(scope, 1_000, 11_500, 3600);
+            data.Add(scope, 7, 12_000, 10800);
+        }
+
+        return data;
+    }
+
+    private static RequestLogFilter Scope(string name) => name switch
+    {
+        "vk" => new RequestLogFilter { VirtualKeyId = "vk-1" },
+        "team" => new RequestLogFilter { TeamId = "web" },
+        "customer" => new RequestLogFilter { CustomerId = "acme" },
+        "provider" => new RequestLogFilter { Provider = "databricks" },
+        "model" => new RequestLogFilter { Model = "claude-sonnet" },
+        "provider+model" => new RequestLogFilter { Provider = "openai", Model = "gpt-4o-mini" },
+        "vk+model" => new RequestLogFilter { VirtualKeyId = "vk-2", Model = "llama-70b" },
+        _ => RequestLogFilter.None,
+    };
+
+    [Theory]
+    [MemberData(nameof(HourScopes))]
+    public async Task Stats_FromTheStatsHours_AreExactlyTheStatsOfTheRows(string scope, int fromSeconds, int toSeconds, int interval)
+    {
+        var store = (RelationalRequestLogStore)OpenStore();
+        await AppendInBatchesAsync(store, Spread(700), batch: 37);
+        var from = RequestLogEntries.Start.AddSeconds(fromSeconds).AddMilliseconds(130);
+        var to = RequestLogEntries.Start.AddSeconds(toSeconds).AddMilliseconds(70);
+        var filter = Scope(scope);
+
+        var rollup = await store.StatsAsync(filter, from, to, interval);
+        var rows = await store.StatsFromRowsAsync(filter, from, to, interval);
+
+        Assert.True(rows.Totals.Requests > 0);
+        Assert.Equal(rows.Buckets, rollup.Buckets);
+        Assert.Equal(rows.Totals, rollup.Totals);
+        Assert.Equal(rows.TopModels, rollup.TopModels);
+    }
+
+    [Theory]
+    [InlineData("vk")]
+    [InlineData("team")]
+    [InlineData("customer")]
+    [InlineData("provider")]
+    [InlineData("none")]
+    public async Task Stats_InWholeHours_ReadTheStatsHours_NotTheRows(string scope)
+    {
+        var store = (RelationalRequestLogStore)OpenStore();
+        await AppendInBatchesAsync(store, Spread(700), batch: 100);
+        var filter = Scope(scope);
+        var from = RequestLogEntries.Start;
+        var to = RequestLogEntries.Start.AddHours(3);
+        var before = await store.StatsAsync(filter, from, to, 3600);
+
+        // Rows gone from the log but not from the rollup (no store does this): only a read of the rollup still counts them.
+        await ExecuteSqlAsync($"DELETE FROM request_logs WHERE time_ms < {RequestLogEntries.Start.AddHours(2).ToUnixTimeMilliseconds()}");
+        var after = await store.StatsAsync(filter, from, to, 3600);
+        var rows = await store.StatsFromRowsAsync(filter, from, to, 3600);
+
+        Assert.Equal(before.Totals, after.Totals);
+        Assert.Equal(before.TopModels, after.TopModels);
+        Assert.Equal(0, rows.Buckets[0].Requests);
+        Assert.True(after.Buckets[0].Requests > 0);
+        // A filter the rollup does not hold reads the rows.
+        var errors = await store.StatsAsync(filter with { Status = RequestLogStatusFilter.Error }, from, to, 3600);
+        Assert.Equal(0, errors.Buckets[0].Requests);
+    }
+
+    [Fact]
+    public async Task Upgrade_FromARollupWithoutStatsHours_RollsUpAgain_AndCountsEachRowOnce()
+    {
+        var store = (RelationalRequestLogStore)OpenStore();
+        var entries = Spread(600);
+        await AppendInBatchesAsync(store, entries, batch: 100);
+        // As the previous version left it: minutes and hours rolled up, no stats hours table.
+        await ExecuteSqlAsync("DROP TABLE request_log_stats_hours");
+        var from = RequestLogEntries.Start;
+        var to = RequestLogEntries.Start.AddHours(4);
+        var filter = new RequestLogFilter { VirtualKeyId = "vk-0" };
+
+        var upgraded = (RelationalRequestLogStore)OpenStore();
+        var expected = await upgraded.StatsFromRowsAsync(filter, from, to, 3600);
+        // Until the backfill ends the stats come from the rows, so they are right from the first request.
+        Assert.Equal(expected.Totals, (await upgraded.StatsAsync(filter, from, to, 3600)).Totals);
+        while (await upgraded.BackfillRollupAsync(chunk: 250))
+        {
+        }
+
+        var after = Spread(100, offset: 600);
+        await AppendInBatchesAsync(upgraded, after, batch: 50);
+        foreach (var (f, interval) in ((RequestLogFilter, int)[])[(filter, 3600), (RequestLogFilter.None, 3600), (RequestLogFilter.None, 300)])
+        {
+            var rows = await upgraded.StatsFromRowsAsync(f, from, to, interval);
+            var rolled = await upgraded.StatsAsync(f, from, to, interval);
+            Assert.Equal(rows.Buckets, rolled.Buckets);
+            Assert.Equal(rows.Totals, rolled.Totals);
+            Assert.Equal(rows.TopModels, rolled.TopModels);
+        }
+    }
+
     [Fact]
     public async Task Rollup_Backfill_RollsUpOlderRowsOnce_AndResumesAfterACrash()
     {

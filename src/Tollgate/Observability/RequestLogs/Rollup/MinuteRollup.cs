@@ -1,7 +1,7 @@
 namespace Tollgate.Observability.RequestLogs.Rollup;
 
 /// <summary>
-/// Everything the unfiltered stats need from one minute: sums for the buckets and totals, and the latency histogram
+/// Everything the stats need from one minute (or one stats hour): sums for the buckets and totals, and the latency histogram
 /// for the percentiles (merged histograms give exactly the percentile the rows would).
 /// </summary>
 internal sealed class MinuteRollup
