@@ -206,10 +206,10 @@ internal static class Program
             ("provider = databricks", new RequestLogFilter { Provider = "databricks" }),
             ("model = gpt-4o", new RequestLogFilter { Model = "gpt-4o" }),
         };
-        foreach (var (name, filter) in filtered)
+        foreach (var (label, filter) in filtered)
         {
-            result.Rows.Add(new Row($"stats 30 d, {name}, rows (before)", await TimeAsync(() => store.StatsFromRowsAsync(filter, dashboardNow.AddDays(-30), dashboardNow, 10800), runs: 3), null));
-            result.Rows.Add(new Row($"stats 30 d, {name}, stats hours", await TimeAsync(() => store.StatsAsync(filter, dashboardNow.AddDays(-30), dashboardNow, 10800)), null));
+            result.Rows.Add(new Row($"stats 30 d, {label}, rows (before)", await TimeAsync(() => store.StatsFromRowsAsync(filter, dashboardNow.AddDays(-30), dashboardNow, 10800), runs: 3), null));
+            result.Rows.Add(new Row($"stats 30 d, {label}, stats hours", await TimeAsync(() => store.StatsAsync(filter, dashboardNow.AddDays(-30), dashboardNow, 10800)), null));
         }
 
         result.Rows.Add(new Row("export 10k rows (read + CSV)", await TimeAsync(async () =>

@@ -191,6 +191,51 @@ public sealed class ExportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Killed_MidWrite_LeavesATornFile_ThatTheRestartReplaces_ExportingEachWindowOnce()
+    {
+        // The run is stopped inside the second window's data put, half its file written, as a killed process would be:
+        // no exception handler runs, so no "failed" status and no manifest are written.
+        var runner = _gateway.Services.GetRequiredService<ExportRunner>();
+        TornWriteTarget? torn = null;
+        runner.TargetFactory = destination => torn = new TornWriteTarget(new DirectoryExportTarget(destination), tearAtPut: 3);
+        using var kill = new CancellationTokenSource();
+        var running = runner.RunAsync("hourly-jsonl", kill.Token);
+        while (torn is null)
+        {
+            await Task.Yield();
+        }
+
+        await torn.Torn.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await kill.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        var folder = Path.Combine(ExportDirectory, "hourly-jsonl", "date=2026-06-01");
+        var second = Path.Combine(folder, "hourly-jsonl-20260601T010000Z-20260601T020000Z.jsonl.gz");
+        Assert.Throws<InvalidDataException>(() => Gunzip(second).Length);
+        Assert.False(File.Exists(Path.ChangeExtension(Path.ChangeExtension(second, null), ".manifest.json")));
+
+        await _gateway.DisposeAsync();
+        _gateway = await StartGatewayAsync();
+        var (_, before) = await _gateway.AdminAsync(HttpMethod.Get, "/api/exports/runs?schedule_id=hourly-jsonl");
+        Assert.Equal(["running", "done"], before.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("status").GetString()));
+
+        var resumed = await RunAsync("hourly-jsonl");
+        Assert.Equal(["2026-06-01T01:00:00.000Z", "2026-06-01T02:00:00.000Z"], resumed.Select(r => r.GetProperty("window_start").GetString()));
+        var data = Directory.GetFiles(folder, "*.jsonl.gz").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(3, data.Count);
+        var exported = data.SelectMany(f => Lines(Gunzip(f))).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()).ToList();
+        Assert.Equal(_entries.Where(e => e.Time < T0.AddHours(3)).Select(e => e.Id), exported);
+        foreach (var file in data)
+        {
+            var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.ChangeExtension(Path.ChangeExtension(file, null), ".manifest.json"))).RootElement;
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(file))),
+                manifest.GetProperty("files")[0].GetProperty("sha256").GetString());
+        }
+
+        var (_, history) = await _gateway.AdminAsync(HttpMethod.Get, "/api/exports/runs?schedule_id=hourly-jsonl");
+        Assert.Equal(["done", "done", "done"], history.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("status").GetString()));
+    }
+
+    [Fact]
     public async Task Exports_ListsSchedulesAndDestinationsWithoutKeys_AndUnknownIsA404()
     {
         await RunAsync("hourly-csv");
