@@ -41,6 +41,9 @@ internal static class EmulatorApp
         app.MapAnthropic();
         app.MapDatabricks();
         app.MapCompat();
+        app.MapGoogle();
+        app.MapCohere();
+        app.MapBedrock();
         app.MapGuardrailProviders();
         app.MapControl();
         app.MapProviderFallback();

@@ -43,6 +43,24 @@ public sealed class EmulatorHost : IAsyncDisposable
     /// <summary>vLLM-like OpenAI-compatible base URL, no auth.</summary>
     public string CompatBaseUrl => BaseUrl + "/compat/v1";
 
+    /// <summary>Gemini API base (<c>x-goog-api-key</c> starting <c>gm-test</c>); the API is at <c>/v1beta/models/...</c>.</summary>
+    public string GeminiBaseUrl => BaseUrl + "/gemini";
+
+    /// <summary>Vertex AI base (Bearer tokens from <see cref="VertexTokenUri"/>); the API is at <c>/v1/projects/...</c>.</summary>
+    public string VertexBaseUrl => BaseUrl + "/vertex";
+
+    /// <summary>The emulated Google OAuth token endpoint (JWT bearer grant signed by <see cref="VertexServiceAccountJson"/>'s key).</summary>
+    public string VertexTokenUri => BaseUrl + "/vertex/token";
+
+    /// <summary>A service account key file whose JWTs the emulated token endpoint accepts.</summary>
+    public string VertexServiceAccountJson() => State.GoogleServiceAccountJson(VertexTokenUri);
+
+    /// <summary>Cohere base (Bearer starting <c>co-test</c>); the API is at <c>/v2/chat</c>, <c>/v2/embed</c>.</summary>
+    public string CohereBaseUrl => BaseUrl + "/cohere";
+
+    /// <summary>Bedrock runtime base (SigV4 with an access key from <see cref="EmulatorState.AwsSecretFor"/>, or Bearer <c>bedrock-api-key-test…</c>).</summary>
+    public string BedrockBaseUrl => BaseUrl + "/bedrock";
+
     public FaultInjector Faults { get; }
 
     public RequestJournal Journal { get; }

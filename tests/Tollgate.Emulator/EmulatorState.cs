@@ -20,6 +20,55 @@ public sealed class EmulatorState
     private int _clientAborts;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _abortedSequences = new();
 
+    private readonly Lazy<System.Security.Cryptography.RSA> _googleKey = new(() => System.Security.Cryptography.RSA.Create(2048));
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _googleTokens = new(StringComparer.Ordinal);
+    private int _googleTokenRequests;
+
+    /// <summary>Calls to the emulated Google token endpoint, successful or not.</summary>
+    public int GoogleTokenRequests => Volatile.Read(ref _googleTokenRequests);
+
+    /// <summary>
+    /// A service account JSON key (made at run time, never a real one) whose JWT assertions the emulated token endpoint
+    /// at <paramref name="tokenUri"/> verifies with the matching public key.
+    /// </summary>
+    public string GoogleServiceAccountJson(string tokenUri) => new System.Text.Json.Nodes.JsonObject
+    {
+        ["type"] = "service_account",
+        ["project_id"] = "emu-project",
+        ["private_key_id"] = "emu-key-1",
+        ["private_key"] = _googleKey.Value.ExportPkcs8PrivateKeyPem(),
+        ["client_email"] = GoogleServiceAccountEmail,
+        ["client_id"] = "100000000000000000001",
+        ["token_uri"] = tokenUri,
+    }.ToJsonString();
+
+    public const string GoogleServiceAccountEmail = "tollgate-emu@emu-project.iam.gserviceaccount.com";
+
+    internal System.Security.Cryptography.RSA GooglePublicKey => _googleKey.Value;
+
+    internal void CountGoogleTokenRequest() => Interlocked.Increment(ref _googleTokenRequests);
+
+    internal string IssueGoogleToken()
+    {
+        var token = "ya29.emu-" + Guid.NewGuid().ToString("N");
+        _googleTokens[token] = _timeProvider.GetUtcNow().AddSeconds(3599);
+        return token;
+    }
+
+    internal bool IsGoogleTokenValid(string token) =>
+        _googleTokens.TryGetValue(token, out var expiry) && expiry > _timeProvider.GetUtcNow();
+
+    /// <summary>Makes every Google token issued so far invalid, so its next use gets 401.</summary>
+    public void RevokeGoogleTokens() => _googleTokens.Clear();
+
+    /// <summary>
+    /// The secret key the emulated Bedrock expects for an access key id (derived, so any test can mint a key pair:
+    /// access keys starting <c>AKIAEMU</c> are valid).
+    /// </summary>
+    public static string AwsSecretFor(string accessKeyId) => "emu/secret/" + accessKeyId;
+
+    public const string AwsAccessKeyPrefix = "AKIAEMU";
+
     /// <summary><c>expires_in</c> of Databricks OAuth tokens issued from now on; 0 issues tokens that are already expired.</summary>
     public int DatabricksTokenLifetimeSeconds
     {

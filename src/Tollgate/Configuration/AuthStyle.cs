@@ -10,4 +10,7 @@ public enum AuthStyle
 
     /// <summary>Anthropic's <c>x-api-key</c> header.</summary>
     XApiKey,
+
+    /// <summary>Google's <c>x-goog-api-key</c> header (Gemini API).</summary>
+    GoogApiKey,
 }

@@ -25,7 +25,7 @@ internal static class BifrostFields
         "insecure_skip_verify", "ca_cert_pem", "max_conns_per_host");
 
     public static readonly FrozenSet<string> Key = FrozenSet.Create(StringComparer.Ordinal,
-        "vertex_key_config", "bedrock_key_config", "use_for_batch_api", "enabled", "description");
+        "use_for_batch_api", "enabled", "description");
 
     public static readonly FrozenSet<string> CustomProvider = FrozenSet.Create(StringComparer.Ordinal,
         "allowed_requests", "request_path_overrides");
@@ -33,7 +33,11 @@ internal static class BifrostFields
     public static readonly FrozenSet<string> AzureKey = FrozenSet.Create(StringComparer.Ordinal,
         "client_id", "client_secret", "tenant_id");
 
+    /// <summary>Bedrock key fields Tollgate does not implement yet (STS AssumeRole, batch jobs, the inference-profile ARN).</summary>
+    public static readonly FrozenSet<string> BedrockKey = FrozenSet.Create(StringComparer.Ordinal,
+        "arn", "role_arn", "session_name", "external_id", "batch_s3_config");
+
     /// <summary>Provider types Bifrost has and Tollgate does not route to yet.</summary>
     public static readonly FrozenSet<string> ProviderTypes = FrozenSet.Create(StringComparer.Ordinal,
-        "bedrock", "vertex", "gemini", "cohere", "sgl", "parasail", "elevenlabs", "huggingface", "nebius", "replicate");
+        "sgl", "parasail", "elevenlabs", "huggingface", "nebius", "replicate");
 }

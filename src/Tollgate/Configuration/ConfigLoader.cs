@@ -250,7 +250,8 @@ public sealed class ConfigLoader(ISecretResolver secrets, IReadOnlyList<IConfigS
         baseUrl ??= traits.DefaultBaseUrl;
         var keys = ReadKeys(reader, traits, warnings);
 
-        if (baseUrl is null && traits.Kind != ProviderKind.Azure)
+        // Azure keys name their endpoints; Vertex and Bedrock URLs follow each key's region.
+        if (baseUrl is null && traits.Kind is not (ProviderKind.Azure or ProviderKind.Vertex or ProviderKind.Bedrock))
         {
             throw new ConfigException(reader.PathOf("base_url"), $"is required for a {traits.TypeName} provider");
         }
@@ -334,7 +335,24 @@ public sealed class ConfigLoader(ISecretResolver secrets, IReadOnlyList<IConfigS
                 dbxReader.Finish(FrozenSet<string>.Empty, warnings);
             }
 
+            var vertex = ReadVertexKey(reader, warnings);
+            var bedrock = ReadBedrockKey(reader, warnings);
             reader.Finish(BifrostFields.Key, warnings);
+
+            if (vertex is not null && traits.Kind != ProviderKind.Vertex)
+            {
+                throw new ConfigException(reader.PathOf("vertex_key_config"), $"only applies to vertex providers, not {traits.TypeName}");
+            }
+
+            if (bedrock is not null && traits.Kind != ProviderKind.Bedrock)
+            {
+                throw new ConfigException(reader.PathOf("bedrock_key_config"), $"only applies to bedrock providers, not {traits.TypeName}");
+            }
+
+            if (traits.Kind == ProviderKind.Vertex && vertex is null)
+            {
+                throw new ConfigException(reader.PathOf("vertex_key_config"), "is required for vertex keys (project_id and region)");
+            }
 
             if (azure is not null && traits.Kind != ProviderKind.Azure)
             {
@@ -351,7 +369,9 @@ public sealed class ConfigLoader(ISecretResolver secrets, IReadOnlyList<IConfigS
                 throw new ConfigException(reader.PathOf("azure_key_config"), "is required for azure keys (endpoint and deployments)");
             }
 
-            if (value is null && databricks is null && !traits.KeyOptional)
+            // Vertex authenticates with its service account (or ADC); Bedrock with SigV4 keys (or the environment's).
+            var credentialElsewhere = databricks is not null || traits.Kind is ProviderKind.Vertex or ProviderKind.Bedrock;
+            if (value is null && !credentialElsewhere && !traits.KeyOptional)
             {
                 throw new ConfigException(reader.PathOf("value"),
                     traits.Kind == ProviderKind.Databricks ? "is required (or databricks_key_config for a service principal)" : "is required");
@@ -366,10 +386,71 @@ public sealed class ConfigLoader(ISecretResolver secrets, IReadOnlyList<IConfigS
                 Weight = weight,
                 Azure = azure,
                 Databricks = databricks,
+                Vertex = vertex,
+                Bedrock = bedrock,
             });
         }
 
         return keys;
+    }
+
+    private VertexKeyConfig? ReadVertexKey(JsonObjectReader key, List<string> warnings)
+    {
+        if (key.Object("vertex_key_config") is not { } reader)
+        {
+            return null;
+        }
+
+        var credentials = reader.String("auth_credentials");
+        var config = new VertexKeyConfig
+        {
+            ProjectId = secrets.Resolve(reader.RequiredString("project_id"), reader.PathOf("project_id")),
+            Region = secrets.Resolve(reader.RequiredString("region"), reader.PathOf("region")),
+            AuthCredentials = string.IsNullOrEmpty(credentials) ? null : secrets.Resolve(credentials, reader.PathOf("auth_credentials")),
+            Deployments = ReadDeployments(reader),
+        };
+        reader.Finish(FrozenSet<string>.Empty, warnings);
+        return config;
+    }
+
+    private BedrockKeyConfig? ReadBedrockKey(JsonObjectReader key, List<string> warnings)
+    {
+        if (key.Object("bedrock_key_config") is not { } reader)
+        {
+            return null;
+        }
+
+        string? Optional(string name) => reader.String(name) is { Length: > 0 } raw ? secrets.Resolve(raw, reader.PathOf(name)) : null;
+        var config = new BedrockKeyConfig
+        {
+            AccessKey = Optional("access_key"),
+            SecretKey = Optional("secret_key"),
+            SessionToken = Optional("session_token"),
+            Region = Optional("region") ?? BedrockKeyConfig.DefaultRegion,
+            Deployments = ReadDeployments(reader),
+        };
+        if ((config.AccessKey is null) != (config.SecretKey is null))
+        {
+            throw new ConfigException(reader.PathOf(config.AccessKey is null ? "access_key" : "secret_key"), "access_key and secret_key go together");
+        }
+
+        reader.Finish(BifrostFields.BedrockKey, warnings);
+        return config;
+    }
+
+    private static Dictionary<string, string> ReadDeployments(JsonObjectReader reader)
+    {
+        var deployments = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (reader.Object("deployments") is { } deploymentReader)
+        {
+            foreach (var deployment in deploymentReader.Properties())
+            {
+                deploymentReader.Ignore(deployment.Name);
+                deployments[deployment.Name] = deploymentReader.RequiredString(deployment.Name);
+            }
+        }
+
+        return deployments;
     }
 
     private static NetworkConfig ReadNetwork(JsonObjectReader? reader, List<string> warnings)

@@ -17,6 +17,10 @@ public sealed record ProviderKeyConfig
     public AzureKeyConfig? Azure { get; init; }
 
     public DatabricksKeyConfig? Databricks { get; init; }
+
+    public VertexKeyConfig? Vertex { get; init; }
+
+    public BedrockKeyConfig? Bedrock { get; init; }
 }
 
 public sealed record AzureKeyConfig

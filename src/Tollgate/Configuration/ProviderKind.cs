@@ -19,4 +19,8 @@ public enum ProviderKind
     Vllm,
     Ollama,
     LMStudio,
+    Gemini,
+    Vertex,
+    Cohere,
+    Bedrock,
 }

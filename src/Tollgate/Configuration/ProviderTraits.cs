@@ -54,6 +54,16 @@ public sealed record ProviderTraits
         new() { Kind = ProviderKind.Vllm, TypeName = "vllm", DefaultBaseUrl = "http://localhost:8000/v1", KeyOptional = true },
         new() { Kind = ProviderKind.Ollama, TypeName = "ollama", DefaultBaseUrl = "http://localhost:11434/v1", KeyOptional = true },
         new() { Kind = ProviderKind.LMStudio, TypeName = "lmstudio", DefaultBaseUrl = "http://localhost:1234/v1", KeyOptional = true },
+        new()
+        {
+            Kind = ProviderKind.Gemini, TypeName = "gemini", Family = ProviderFamily.Google, DefaultBaseUrl = "https://generativelanguage.googleapis.com",
+            Auth = AuthStyle.GoogApiKey, SupportsCompletions = false,
+        },
+
+        // Vertex and Bedrock build their URL from each key's region unless base_url is set.
+        new() { Kind = ProviderKind.Vertex, TypeName = "vertex", Family = ProviderFamily.Google, SupportsCompletions = false },
+        new() { Kind = ProviderKind.Cohere, TypeName = "cohere", Family = ProviderFamily.Cohere, DefaultBaseUrl = "https://api.cohere.com", SupportsCompletions = false },
+        new() { Kind = ProviderKind.Bedrock, TypeName = "bedrock", Family = ProviderFamily.Bedrock, SupportsCompletions = false },
     }.ToFrozenDictionary(t => t.TypeName, StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<ProviderKind, ProviderTraits> ByKind = ByType.Values.ToFrozenDictionary(t => t.Kind);

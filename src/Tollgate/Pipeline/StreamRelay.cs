@@ -42,7 +42,8 @@ internal static class StreamRelay
         Stream upstream,
         IStreamTranslator translator,
         StreamRelayOptions options,
-        CancellationTokenSource attemptTimeout)
+        CancellationTokenSource attemptTimeout,
+        IStreamEventReader? eventReader = null)
     {
         var client = context.Response.BodyWriter;
         var sink = options.Sink;
@@ -57,7 +58,7 @@ internal static class StreamRelay
         // Which limit the current wait ends at decides the message: timers may fire a hair early, so the clock
         // cannot tell afterwards.
         var waitIsTotal = false;
-        using var reader = new SseReader(upstream);
+        using var reader = eventReader ?? new SseReader(upstream);
         try
         {
             while (true)

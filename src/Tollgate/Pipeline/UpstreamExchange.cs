@@ -36,6 +36,7 @@ internal sealed class UpstreamExchange(GovernanceStage governance, TimeProvider 
 
         call.Client.ApplyAuth(request, provider, secret);
         call.Client.ApplyClientHeaders(request, call);
+        call.Client.SignRequest(request, call, key, upstreamBody.Span);
         if (call.Sniff.Stream)
         {
             request.Headers.Accept.Add(EventStreamAccept);
@@ -196,7 +197,7 @@ internal sealed class UpstreamExchange(GovernanceStage governance, TimeProvider 
             Stages = call.Stages,
             Call = call,
         };
-        var outcome = await StreamRelay.RunAsync(context, stream, call.Client.CreateStreamTranslator(call), options, timeout).ConfigureAwait(false);
+        var outcome = await StreamRelay.RunAsync(context, stream, call.Client.CreateStreamTranslator(call), options, timeout, call.Client.CreateEventReader(stream)).ConfigureAwait(false);
         call.Usage = outcome.Usage;
         call.StreamContentChunks = outcome.ContentChunks;
         call.FirstByteAt = outcome.FirstEventAt;

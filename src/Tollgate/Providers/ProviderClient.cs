@@ -33,4 +33,15 @@ internal abstract class ProviderClient
     public abstract TokenUsage WriteResponse(IUpstreamCall call, ReadOnlySpan<byte> upstreamBody, IBufferWriter<byte> output);
 
     public abstract IStreamTranslator CreateStreamTranslator(IUpstreamCall call);
+
+    /// <summary>How the upstream frames its stream: SSE unless the provider says otherwise (Bedrock's binary event stream).</summary>
+    public virtual IStreamEventReader CreateEventReader(Stream upstream) => new SseReader(upstream);
+
+    /// <summary>
+    /// Last step before sending, once every header is set: a provider that signs requests (AWS SigV4 over the body's
+    /// hash) does it here. <paramref name="secret"/> is the key's credential as <see cref="ApplyAuth"/> got it.
+    /// </summary>
+    public virtual void SignRequest(HttpRequestMessage request, IUpstreamCall call, ProviderKeyConfig? key, ReadOnlySpan<byte> body)
+    {
+    }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using Tollgate.Configuration;
 using Tollgate.Providers.Anthropic;
 using Tollgate.Providers.Databricks;
+using Tollgate.Providers.Google;
 using Tollgate.Providers.OpenAICompatible;
 
 namespace Tollgate.Providers;
@@ -20,6 +21,7 @@ internal sealed class ProviderRegistry
     private readonly Dictionary<(string BaseUrl, TimeSpan ConnectTimeout), HttpMessageInvoker> _invokers = [];
     private readonly Dictionary<(string Host, string ClientId, string Secret), DatabricksOAuthCredential> _oauth = [];
     private readonly Dictionary<(string Provider, string KeyId), KeyHealth> _health = [];
+    private readonly Dictionary<string, ICredential> _google = new(StringComparer.Ordinal);
     private volatile FrozenDictionary<string, ProviderRuntime> _providers = FrozenDictionary<string, ProviderRuntime>.Empty;
 
     public ProviderRegistry(GatewayConfigMonitor monitor, TimeProvider time, ILoggerFactory loggerFactory)
@@ -55,7 +57,12 @@ internal sealed class ProviderRegistry
         var credentials = new Dictionary<string, ICredential>(StringComparer.Ordinal);
         foreach (var key in config.Keys)
         {
-            credentials[key.Id] = key.Databricks is { } sp ? OAuthFor(config.BaseUrl, sp, invoker) : new StaticCredential(key.Value);
+            credentials[key.Id] = key switch
+            {
+                { Databricks: { } sp } => OAuthFor(config.BaseUrl, sp, invoker),
+                { Vertex: { } vertex } when key.Value is null => GoogleFor(vertex, invoker),
+                _ => new StaticCredential(key.Value),
+            };
         }
 
         if (config.Keys.Count == 0)
@@ -71,10 +78,55 @@ internal sealed class ProviderRegistry
             Config = config,
             Health = health,
             Traits = traits,
-            Client = traits.Family == ProviderFamily.Anthropic ? AnthropicClient.Instance : OpenAICompatibleClient.Instance,
+            Client = ClientFor(traits.Family),
             Http = invoker,
             Credentials = credentials.ToFrozenDictionary(StringComparer.Ordinal),
         };
+    }
+
+    private static ProviderClient ClientFor(ProviderFamily family) => family switch
+    {
+        ProviderFamily.Anthropic => AnthropicClient.Instance,
+        ProviderFamily.Google => GeminiClient.Instance,
+        ProviderFamily.Cohere => Cohere.CohereClient.Instance,
+        // BEDROCK
+        _ => OpenAICompatibleClient.Instance,
+    };
+
+    /// <summary>
+    /// A Vertex key's service-account token source, kept across reloads while its key JSON is the same. Without
+    /// auth_credentials the key file named by GOOGLE_APPLICATION_CREDENTIALS (Application Default Credentials) is used.
+    /// </summary>
+    private ICredential GoogleFor(VertexKeyConfig vertex, HttpMessageInvoker invoker)
+    {
+        var json = vertex.AuthCredentials;
+        if (json is null && Environment.GetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS") is { Length: > 0 } path && File.Exists(path))
+        {
+            json = File.ReadAllText(path);
+        }
+
+        if (json is null)
+        {
+            return new FailingCredential(new CredentialException(500,
+                "The Vertex key has no auth_credentials and GOOGLE_APPLICATION_CREDENTIALS names no readable service account key."));
+        }
+
+        if (!_google.TryGetValue(json, out var credential))
+        {
+            try
+            {
+                credential = new GoogleServiceAccountCredential(ServiceAccountKey.Parse(json), invoker, _time,
+                    _loggerFactory.CreateLogger<GoogleServiceAccountCredential>());
+            }
+            catch (CredentialException ex)
+            {
+                credential = new FailingCredential(ex);
+            }
+
+            _google[json] = credential;
+        }
+
+        return credential;
     }
 
     /// <summary>Health survives reloads per (provider, key id), so a reload does not forget a failing key.</summary>

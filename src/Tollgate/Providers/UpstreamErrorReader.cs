@@ -7,7 +7,8 @@ namespace Tollgate.Providers;
 /// <summary>
 /// Turns an upstream's error response into an OpenAI-shaped <see cref="GatewayError"/> with the same status. Understands
 /// OpenAI/Azure (<c>{"error":{...}}</c>), Anthropic (<c>{"type":"error","error":{"type","message"}}</c>) and Databricks
-/// (<c>{"error_code","message"}</c>, where <c>error_code</c> may be a number).
+/// (<c>{"error_code","message"}</c>, where <c>error_code</c> may be a number), Google (<c>{"error":{"code","message","status"}}</c>)
+/// and Cohere and Bedrock (<c>{"message"}</c>).
 /// </summary>
 internal static class UpstreamErrorReader
 {
@@ -95,7 +96,13 @@ internal static class UpstreamErrorReader
             else if (reader.ValueTextEquals(JsonFields.Code.EncodedUtf8Bytes))
             {
                 reader.Read();
-                code = ScalarToString(ref reader);
+                code ??= ScalarToString(ref reader);
+            }
+            else if (reader.ValueTextEquals("status"u8))
+            {
+                // Google's {"error":{"code":429,"message","status":"RESOURCE_EXHAUSTED"}}: the status name is the useful code.
+                reader.Read();
+                code = ScalarToString(ref reader) ?? code;
             }
             else if (reader.ValueTextEquals(JsonFields.Param.EncodedUtf8Bytes))
             {

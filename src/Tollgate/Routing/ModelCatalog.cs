@@ -73,12 +73,10 @@ internal sealed class ModelCatalog
                 }
             }
 
-            if (key.Azure is { } azure)
+            var deployments = key.Azure?.Deployments ?? key.Vertex?.Deployments ?? key.Bedrock?.Deployments;
+            foreach (var model in deployments?.Keys ?? [])
             {
-                foreach (var model in azure.Deployments.Keys)
-                {
-                    yield return new ModelEntry(provider.Name, model, ModelSource.Configured);
-                }
+                yield return new ModelEntry(provider.Name, model, ModelSource.Configured);
             }
         }
     }
@@ -120,7 +118,9 @@ internal sealed class ModelCatalog
     private static async Task<IReadOnlyList<ModelEntry>> DiscoverAsync(ProviderRuntime provider, CancellationToken cancellationToken)
     {
         var traits = provider.Traits;
-        if (traits.Kind == ProviderKind.Azure)
+        // Azure deployments, Vertex publisher models and Bedrock models (a control-plane API on another host) are not
+        // listed by the runtime endpoint the key can call: their models come from the config.
+        if (traits.Kind is ProviderKind.Azure or ProviderKind.Vertex or ProviderKind.Bedrock)
         {
             return [];
         }
@@ -129,6 +129,8 @@ internal sealed class ModelCatalog
         {
             ProviderKind.Databricks => "/api/2.0/serving-endpoints",
             ProviderKind.Anthropic => "/v1/models?limit=1000",
+            ProviderKind.Gemini => "/v1beta/models?pageSize=1000",
+            ProviderKind.Cohere => "/v1/models?page_size=1000",
             _ => "/models",
         };
         using var request = new HttpRequestMessage(HttpMethod.Get, provider.Config.BaseUrl + path);
@@ -144,9 +146,12 @@ internal sealed class ModelCatalog
 
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         using var document = JsonDocument.Parse(body);
-        return traits.Kind == ProviderKind.Databricks
-            ? ReadDatabricksEndpoints(provider.Name, document.RootElement)
-            : ReadModelList(provider.Name, document.RootElement);
+        return traits.Kind switch
+        {
+            ProviderKind.Databricks => ReadDatabricksEndpoints(provider.Name, document.RootElement),
+            ProviderKind.Gemini or ProviderKind.Cohere => ReadNamedModels(provider.Name, document.RootElement),
+            _ => ReadModelList(provider.Name, document.RootElement),
+        };
     }
 
     private static List<ModelEntry> ReadDatabricksEndpoints(string provider, JsonElement root)
@@ -183,6 +188,37 @@ internal sealed class ModelCatalog
                 {
                     entries.Add(new ModelEntry(provider, name, ModelSource.Discovered));
                 }
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// Gemini (<c>{"models":[{"name":"models/gemini-2.5-flash","supportedGenerationMethods":[...]}]}</c>) and Cohere
+    /// (<c>{"models":[{"name","endpoints":["chat","embed"]}]}</c>): chat and embedding models only.
+    /// </summary>
+    private static List<ModelEntry> ReadNamedModels(string provider, JsonElement root)
+    {
+        var entries = new List<ModelEntry>();
+        if (!root.TryGetProperty("models", out var models) || models.ValueKind != JsonValueKind.Array)
+        {
+            return entries;
+        }
+
+        foreach (var model in models.EnumerateArray())
+        {
+            if (!model.TryGetProperty("name", out var n) || n.GetString() is not { Length: > 0 } name)
+            {
+                continue;
+            }
+
+            var methods = model.TryGetProperty("supportedGenerationMethods", out var m) ? m : model.TryGetProperty("endpoints", out var e) ? e : default;
+            var usable = methods.ValueKind != JsonValueKind.Array || methods.EnumerateArray().Any(x =>
+                x.GetString() is "generateContent" or "embedContent" or "chat" or "embed");
+            if (usable)
+            {
+                entries.Add(new ModelEntry(provider, name.StartsWith("models/", StringComparison.Ordinal) ? name["models/".Length..] : name, ModelSource.Discovered));
             }
         }
 

@@ -7,7 +7,7 @@ namespace Tollgate.Streaming;
 /// valid until the next <see cref="ReadAsync"/>. Handles LF and CRLF framing, comments, and a last event without its
 /// blank line (Databricks streams may stop without <c>[DONE]</c>, and some servers without the final newline).
 /// </summary>
-internal sealed class SseReader : IDisposable
+internal sealed class SseReader : IStreamEventReader
 {
     // Rented only while there are bytes to parse: between events the reader waits with a zero-byte read and holds no
     // buffer, so thousands of open streams that are mostly waiting for the model cost nothing here. Chunks are a few

@@ -50,7 +50,8 @@ internal sealed class EmulatorPipeline(RequestJournal journal, FaultInjector fau
                 Json = json,
                 InvalidJson = invalidJson,
                 Credential = credential,
-                IsStream = json?.GetBool("stream") == true,
+                // Gemini, Vertex and Bedrock say "stream" in the URL, not the body.
+                IsStream = json?.GetBool("stream") == true || IsStreamPath(pathAndQuery),
             };
             ctx.Features.Set(emu);
 
@@ -150,6 +151,11 @@ internal sealed class EmulatorPipeline(RequestJournal journal, FaultInjector fau
         }
     }
 
+    private static bool IsStreamPath(string pathAndQuery) =>
+        pathAndQuery.Contains(":streamGenerateContent", StringComparison.Ordinal)
+        || pathAndQuery.Contains("/converse-stream", StringComparison.Ordinal)
+        || pathAndQuery.Contains("/invoke-with-response-stream", StringComparison.Ordinal);
+
     /// <summary>The key a request carries, whichever header its provider uses.</summary>
     private static string? CredentialOf(IHeaderDictionary headers)
     {
@@ -163,7 +169,20 @@ internal sealed class EmulatorPipeline(RequestJournal journal, FaultInjector fau
             return azureKey.ToString();
         }
 
+        if (headers.TryGetValue("x-goog-api-key", out var googleKey) && !StringValues.IsNullOrEmpty(googleKey))
+        {
+            return googleKey.ToString();
+        }
+
         var authorization = headers.Authorization.ToString();
+        if (authorization.StartsWith("AWS4-HMAC-SHA256 ", StringComparison.Ordinal))
+        {
+            // SigV4: the access key id, from "Credential=AKID/20250101/us-east-1/bedrock/aws4_request".
+            var start = authorization.IndexOf("Credential=", StringComparison.Ordinal);
+            var slash = start < 0 ? -1 : authorization.IndexOf('/', start);
+            return slash < 0 ? null : authorization[(start + "Credential=".Length)..slash];
+        }
+
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             return authorization["Bearer ".Length..].Trim();

@@ -10,7 +10,13 @@ internal static class ProviderNames
     public const string Compat = "compat";
     public const string ContentSafety = "contentsafety";
     public const string GuardHook = "guardhook";
+    public const string Gemini = "gemini";
+    public const string Vertex = "vertex";
+    public const string Cohere = "cohere";
+    public const string Bedrock = "bedrock";
     public const string Unknown = "unknown";
+
+    private static readonly string[] Wave2 = [Gemini, Vertex, Cohere, Bedrock];
 
     public static string FromPath(PathString path)
     {
@@ -42,6 +48,14 @@ internal static class ProviderNames
         if (path.StartsWithSegments("/" + GuardHook))
         {
             return GuardHook;
+        }
+
+        foreach (var name in Wave2)
+        {
+            if (path.StartsWithSegments("/" + name))
+            {
+                return name;
+            }
         }
 
         return path.StartsWithSegments("/" + Compat) ? Compat : Unknown;

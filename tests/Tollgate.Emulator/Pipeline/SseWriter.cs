@@ -36,15 +36,21 @@ internal sealed class SseWriter(HttpContext ctx, int? dropAfterEvents, int event
 
     public Task<bool> EventAsync(string name, JsonNode data) => WriteAsync(name, JsonOut.Serialize(data));
 
-    public async Task<bool> WriteAsync(string? eventName, string data)
+    public Task<bool> WriteAsync(string? eventName, string data) =>
+        WriteRawAsync(eventName is null ? $"data: {data}\n\n" : $"event: {eventName}\ndata: {data}\n\n");
+
+    /// <summary>One event already framed (Gemini's CRLF framing, a JSON array's pieces).</summary>
+    public Task<bool> WriteRawAsync(string frame) => WriteBytesAsync(System.Text.Encoding.UTF8.GetBytes(frame));
+
+    /// <summary>One event as bytes (AWS event stream messages).</summary>
+    public async Task<bool> WriteBytesAsync(byte[] frame)
     {
         if (eventDelayMs > 0 && _written > 0)
         {
             await Task.Delay(eventDelayMs, ctx.RequestAborted);
         }
 
-        var text = eventName is null ? $"data: {data}\n\n" : $"event: {eventName}\ndata: {data}\n\n";
-        await ctx.Response.WriteAsync(text, ctx.RequestAborted);
+        await ctx.Response.Body.WriteAsync(frame, ctx.RequestAborted);
         await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
         _written++;
         if (dropAfterEvents is int n && _written >= n)

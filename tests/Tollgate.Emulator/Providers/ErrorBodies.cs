@@ -88,6 +88,56 @@ internal static class ErrorBodies
     public static JsonNode DatabricksCode(string code) =>
         int.TryParse(code, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? JsonValue.Create(n) : JsonValue.Create(code);
 
+    /// <summary>Google APIs (Gemini, Vertex AI): <c>{"error":{"code":400,"message","status":"INVALID_ARGUMENT"}}</c>.</summary>
+    public static JsonObject Google(int status, string message, string? statusName = null) => new()
+    {
+        ["error"] = new JsonObject
+        {
+            ["code"] = status,
+            ["message"] = message,
+            ["status"] = statusName ?? GoogleStatusFor(status),
+        },
+    };
+
+    public static string GoogleStatusFor(int status) => status switch
+    {
+        400 => "INVALID_ARGUMENT",
+        401 => "UNAUTHENTICATED",
+        403 => "PERMISSION_DENIED",
+        404 => "NOT_FOUND",
+        409 => "ABORTED",
+        429 => "RESOURCE_EXHAUSTED",
+        499 => "CANCELLED",
+        501 => "NOT_IMPLEMENTED",
+        503 => "UNAVAILABLE",
+        504 => "DEADLINE_EXCEEDED",
+        _ when status >= 500 => "INTERNAL",
+        _ => "FAILED_PRECONDITION",
+    };
+
+    /// <summary>Cohere: <c>{"id","message"}</c>.</summary>
+    public static JsonObject Cohere(string message) => new()
+    {
+        ["id"] = Guid.NewGuid().ToString(),
+        ["message"] = message,
+    };
+
+    /// <summary>AWS JSON protocol errors (Bedrock runtime): <c>{"message"}</c>, the type in <c>x-amzn-ErrorType</c>.</summary>
+    public static JsonObject Aws(string message) => new() { ["message"] = message };
+
+    public static string AwsTypeFor(int status) => status switch
+    {
+        400 => "ValidationException",
+        401 or 403 => "AccessDeniedException",
+        404 => "ResourceNotFoundException",
+        408 => "ModelTimeoutException",
+        424 => "ModelErrorException",
+        429 => "ThrottlingException",
+        503 => "ServiceUnavailableException",
+        _ when status >= 500 => "InternalServerException",
+        _ => "ValidationException",
+    };
+
     /// <summary>RFC 6749 token endpoint errors, as Databricks' <c>/oidc/v1/token</c> returns them.</summary>
     public static JsonObject OAuth(string error, string description) => new()
     {

@@ -27,10 +27,37 @@ internal static class FaultResponder
             ProviderNames.ContentSafety => ErrorBodies.Azure(rule.ErrorCode ?? (status >= 500 ? "InternalServerError" : "InvalidRequestBody"),
                 rule.Message ?? $"Injected fault with status {status}."),
             ProviderNames.Compat => ErrorBodies.Compat(status, rule.Message ?? OpenAIMessage(status)),
+            ProviderNames.Vertex when ctx.Request.Path.Value?.EndsWith("/token", StringComparison.Ordinal) == true =>
+                ErrorBodies.OAuth(rule.ErrorCode ?? (status >= 500 ? "internal_failure" : "invalid_grant"), rule.Message ?? "Injected token endpoint failure."),
+            ProviderNames.Gemini or ProviderNames.Vertex => ErrorBodies.Google(status, rule.Message ?? GoogleMessage(status), rule.ErrorCode),
+            ProviderNames.Cohere => ErrorBodies.Cohere(rule.Message ?? CohereMessage(status)),
+            ProviderNames.Bedrock => AwsBody(ctx, status, rule),
             _ => OpenAIBody(status, rule),
         };
         return JsonOut.WriteAsync(ctx, status, body);
     }
+
+    private static JsonObject AwsBody(HttpContext ctx, int status, FaultRule rule)
+    {
+        var type = rule.ErrorCode ?? ErrorBodies.AwsTypeFor(status);
+        ctx.Response.Headers["x-amzn-ErrorType"] = type + ":http://internal.amazon.com/coral/com.amazon.bedrock/";
+        return ErrorBodies.Aws(rule.Message ?? (status == 429 ? "Too many requests, please wait before trying again." : $"Injected fault with status {status}."));
+    }
+
+    private static string GoogleMessage(int status) => status switch
+    {
+        429 => "Resource has been exhausted (e.g. check quota).",
+        503 => "The model is overloaded. Please try again later.",
+        500 => "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+        _ => $"Injected fault with status {status}.",
+    };
+
+    private static string CohereMessage(int status) => status switch
+    {
+        401 => "invalid api token",
+        429 => "You are using a Trial key, which is limited to 10 API calls / minute.",
+        _ => $"Injected fault with status {status}.",
+    };
 
     private static JsonObject OpenAIBody(int status, FaultRule rule)
     {

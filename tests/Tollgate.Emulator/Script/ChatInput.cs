@@ -141,6 +141,90 @@ internal sealed class ChatInput
         };
     }
 
+    /// <summary>Reads a Gemini / Vertex <c>generateContent</c> body; throws <see cref="FormatException"/> when it is malformed.</summary>
+    public static ChatInput FromGemini(JsonObject body)
+    {
+        if (body["contents"] is not JsonArray { Count: > 0 } contents)
+        {
+            throw new FormatException("* GenerateContentRequest.contents: contents is not specified");
+        }
+
+        var tokens = 0;
+        if (body["systemInstruction"] is JsonObject system)
+        {
+            tokens += Words.Count(GeminiText(system["parts"] as JsonArray, out _)) + TokensPerMessage;
+        }
+
+        var lastUserText = string.Empty;
+        string? toolResult = null;
+        var lastIsUser = false;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is not JsonObject content || content["parts"] is not JsonArray { Count: > 0 } parts)
+            {
+                throw new FormatException($"* GenerateContentRequest.contents[{i}].parts: contents.parts must not be empty.");
+            }
+
+            var role = content.GetString("role") ?? "user";
+            if (role is not ("user" or "model"))
+            {
+                throw new FormatException($"Please use a valid role: user, model.");
+            }
+
+            var text = GeminiText(parts, out var results);
+            tokens += Words.Count(text) + Words.Count(results) + TokensPerMessage;
+            toolResult = role == "user" ? results : null;
+            lastIsUser = role == "user" && results is null;
+            if (lastIsUser)
+            {
+                lastUserText = text;
+            }
+        }
+
+        var generation = body["generationConfig"] as JsonObject;
+        var mode = body["toolConfig"]?["functionCallingConfig"]?["mode"].AsString();
+        var declarations = body["tools"] is JsonArray tools
+            ? tools.OfType<JsonObject>().SelectMany(t => t["functionDeclarations"] as JsonArray ?? []).OfType<JsonObject>().ToList()
+            : [];
+        var allowed = body["toolConfig"]?["functionCallingConfig"]?["allowedFunctionNames"] is JsonArray names ? names[0].AsString() : null;
+        return new ChatInput
+        {
+            PromptTokens = tokens,
+            LastUserText = lastUserText,
+            LastIsUser = lastIsUser,
+            ToolResultText = toolResult,
+            ToolToCall = lastIsUser && declarations.Count > 0 && mode != "NONE" ? allowed ?? declarations[0].GetString("name") : null,
+            MaxTokens = generation is null ? null : ReadInt(generation, "maxOutputTokens"),
+            StopSequences = StringOrArray(generation?["stopSequences"]),
+        };
+    }
+
+    /// <summary>The text parts joined; function responses go to <paramref name="results"/> (their <c>response</c> JSON).</summary>
+    private static string GeminiText(JsonArray? parts, out string? results)
+    {
+        results = null;
+        var texts = new List<string>();
+        foreach (var part in parts?.OfType<JsonObject>() ?? [])
+        {
+            if (part.GetString("text") is string text)
+            {
+                texts.Add(text);
+            }
+            else if (part["functionCall"] is JsonObject call)
+            {
+                texts.Add(call.GetString("name") + " " + call["args"]?.ToJsonString());
+            }
+            else if (part["functionResponse"] is JsonObject response)
+            {
+                var value = response["response"];
+                var shown = value is JsonObject o && o.Count == 1 && o["content"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : value?.ToJsonString();
+                results = results is null ? shown : results + " " + shown;
+            }
+        }
+
+        return string.Join(" ", texts);
+    }
+
     /// <summary>Text of an OpenAI message content: a string, or an array of parts whose text parts are joined.</summary>
     public static string ContentText(JsonNode? content) => content switch
     {

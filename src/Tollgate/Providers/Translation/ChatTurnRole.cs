@@ -1,0 +1,8 @@
+namespace Tollgate.Providers.Translation;
+
+internal enum ChatTurnRole
+{
+    User,
+    Assistant,
+    Tool,
+}

@@ -1,0 +1,9 @@
+namespace Tollgate.Providers.Translation;
+
+internal enum ToolChoiceKind
+{
+    Auto,
+    None,
+    Required,
+    Named,
+}
