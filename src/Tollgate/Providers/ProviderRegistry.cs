@@ -89,7 +89,7 @@ internal sealed class ProviderRegistry
         ProviderFamily.Anthropic => AnthropicClient.Instance,
         ProviderFamily.Google => GeminiClient.Instance,
         ProviderFamily.Cohere => Cohere.CohereClient.Instance,
-        // BEDROCK
+        ProviderFamily.Bedrock => Bedrock.BedrockClient.Instance,
         _ => OpenAICompatibleClient.Instance,
     };
 

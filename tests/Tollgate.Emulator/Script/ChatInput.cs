@@ -199,6 +199,89 @@ internal sealed class ChatInput
         };
     }
 
+    /// <summary>Reads a Bedrock Converse body; throws <see cref="FormatException"/> (a ValidationException) when it is malformed.</summary>
+    public static ChatInput FromBedrock(JsonObject body)
+    {
+        if (body["messages"] is not JsonArray { Count: > 0 } messages)
+        {
+            throw new FormatException("A conversation must start with a user message. Try again with a conversation that starts with a user message.");
+        }
+
+        var tokens = 0;
+        if (body["system"] is JsonArray system)
+        {
+            tokens += Words.Count(string.Join(" ", system.OfType<JsonObject>().Select(b => b.GetString("text")))) + TokensPerMessage;
+        }
+
+        string? expected = "user";
+        var lastUserText = string.Empty;
+        string? toolResult = null;
+        var lastIsUser = false;
+        foreach (var message in messages.OfType<JsonObject>())
+        {
+            var role = message.GetString("role");
+            if (role != expected)
+            {
+                throw new FormatException(expected == "user" && role == "assistant" && lastUserText.Length == 0 && toolResult is null
+                    ? "A conversation must start with a user message. Try again with a conversation that starts with a user message."
+                    : "A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.");
+            }
+
+            expected = role == "user" ? "assistant" : "user";
+            if (message["content"] is not JsonArray { Count: > 0 } blocks)
+            {
+                throw new FormatException("The content field in the Message object is empty. Add a ContentBlock object to the content field and try again.");
+            }
+
+            var texts = new List<string>();
+            string? results = null;
+            foreach (var block in blocks.OfType<JsonObject>())
+            {
+                if (block.GetString("text") is string text)
+                {
+                    if (text.Trim().Length == 0)
+                    {
+                        throw new FormatException("The text field in the ContentBlock object is blank. Add text to the text field, and try again.");
+                    }
+
+                    texts.Add(text);
+                }
+                else if (block["toolUse"] is JsonObject use)
+                {
+                    texts.Add(use.GetString("name") + " " + use["input"]?.ToJsonString());
+                }
+                else if (block["toolResult"] is JsonObject result)
+                {
+                    var resultText = string.Join(" ", (result["content"] as JsonArray ?? []).OfType<JsonObject>().Select(c => c.GetString("text") ?? c["json"]?.ToJsonString()));
+                    results = results is null ? resultText : results + " " + resultText;
+                }
+            }
+
+            var joined = string.Join(" ", texts);
+            tokens += Words.Count(joined) + Words.Count(results) + TokensPerMessage;
+            toolResult = role == "user" ? results : null;
+            lastIsUser = role == "user" && results is null;
+            if (lastIsUser)
+            {
+                lastUserText = joined;
+            }
+        }
+
+        var specs = (body["toolConfig"]?["tools"] as JsonArray ?? []).OfType<JsonObject>().Select(t => t["toolSpec"]?["name"].AsString()).OfType<string>().ToList();
+        var forced = body["toolConfig"]?["toolChoice"]?["tool"]?["name"].AsString();
+        var inference = body["inferenceConfig"] as JsonObject;
+        return new ChatInput
+        {
+            PromptTokens = tokens,
+            LastUserText = lastUserText,
+            LastIsUser = lastIsUser,
+            ToolResultText = toolResult,
+            ToolToCall = lastIsUser && specs.Count > 0 ? forced ?? specs[0] : null,
+            MaxTokens = inference is null ? null : ReadInt(inference, "maxTokens"),
+            StopSequences = StringOrArray(inference?["stopSequences"]),
+        };
+    }
+
     /// <summary>The text parts joined; function responses go to <paramref name="results"/> (their <c>response</c> JSON).</summary>
     private static string GeminiText(JsonArray? parts, out string? results)
     {

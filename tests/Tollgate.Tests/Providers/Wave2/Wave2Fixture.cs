@@ -31,7 +31,8 @@ public sealed class Wave2Fixture : IAsyncLifetime
     {
         var serviceAccount = JsonSerializer.Serialize(emulator.VertexServiceAccountJson());
         var secret = JsonSerializer.Serialize(EmulatorState.AwsSecretFor(AwsAccessKey));
-        return $$""",
+        return $$"""
+            ,
             "gemini": {
               "base_url": "{{emulator.GeminiBaseUrl}}",
               "keys": [{ "name": "gm-1", "value": "{{GeminiKey}}", "models": ["gemini-2.5-flash", "gemini-embedding-001"] }],
