@@ -110,7 +110,7 @@ public sealed class ConfigLoaderTests
           "providers": {
             "openai": { "keys": [{ "id": "k1", "value": "sk-test", "models": [], "weight": 1.0 }],
                         "concurrency_and_buffer_size": { "concurrency": 10, "buffer_size": 100 } },
-            "bedrock": { "keys": [{ "value": "x" }] }
+            "huggingface": { "keys": [{ "value": "x" }] }
           },
           "plugins": []
         }
@@ -123,8 +123,42 @@ public sealed class ConfigLoaderTests
         Assert.Equal(["*"], config.Providers["openai"].Keys[0].Models);
         Assert.Contains(config.Warnings, w => w.StartsWith("$.client.drop_excess_requests", StringComparison.Ordinal));
         Assert.Contains(config.Warnings, w => w.StartsWith("$.providers.openai.concurrency_and_buffer_size", StringComparison.Ordinal));
-        Assert.Contains(config.Warnings, w => w.StartsWith("$.providers.bedrock", StringComparison.Ordinal));
+        Assert.Contains(config.Warnings, w => w.StartsWith("$.providers.huggingface", StringComparison.Ordinal));
         Assert.Contains(config.Warnings, w => w.StartsWith("$.plugins", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_BedrockAndVertexKeys_ReadBifrostFields()
+    {
+        const string json = """
+        { "providers": {
+            "bedrock": { "keys": [{ "name": "aws", "models": ["m"],
+              "bedrock_key_config": { "access_key": "AKIDEXAMPLE", "secret_key": "s", "session_token": "t", "region": "eu-west-1",
+                "deployments": { "haiku": "us.anthropic.claude-3-5-haiku-20241022-v1:0" }, "arn": "arn:aws:bedrock:x" } }] },
+            "vertex": { "keys": [{ "name": "gcp", "vertex_key_config": { "project_id": "p1", "region": "global", "auth_credentials": "{}" } }] }
+        } }
+        """;
+
+        var config = Loader().Load(json);
+
+        var bedrock = config.Providers["bedrock"];
+        Assert.Equal(string.Empty, bedrock.BaseUrl);
+        Assert.Equal("eu-west-1", bedrock.Keys[0].Bedrock!.Region);
+        Assert.Equal("t", bedrock.Keys[0].Bedrock!.SessionToken);
+        Assert.Equal("us.anthropic.claude-3-5-haiku-20241022-v1:0", bedrock.Keys[0].Bedrock!.Deployments["haiku"]);
+        Assert.Contains(config.Warnings, w => w.StartsWith("$.providers.bedrock.keys[0].bedrock_key_config.arn", StringComparison.Ordinal));
+        Assert.Equal("p1", config.Providers["vertex"].Keys[0].Vertex!.ProjectId);
+        Assert.Equal("{}", config.Providers["vertex"].Keys[0].Vertex!.AuthCredentials);
+    }
+
+    [Fact]
+    public void Load_BedrockAccessKeyWithoutSecret_IsAnError()
+    {
+        var ex = Assert.Throws<ConfigException>(() => Loader().Load("""
+            { "providers": { "bedrock": { "keys": [{ "bedrock_key_config": { "access_key": "AKIDEXAMPLE" } }] } } }
+            """));
+
+        Assert.Contains("secret_key", ex.JsonPath, StringComparison.Ordinal);
     }
 
     [Fact]
