@@ -13,6 +13,13 @@ public sealed class PriceCatalogTests
         "openai/text-embedding-3-small",
         "openai/text-embedding-3-large",
         "openai/text-embedding-ada-002",
+        "gemini/gemini-embedding-001",
+        "vertex/gemini-embedding-001",
+        "cohere/embed-v4.0",
+        "cohere/embed-english-v3.0",
+        "cohere/embed-multilingual-v3.0",
+        "bedrock/amazon.titan-embed-text-v2:0",
+        "bedrock/cohere.embed-english-v3",
         "databricks/databricks-gte-large-en",
         "databricks/databricks-bge-large-en",
     };
