@@ -2,6 +2,7 @@ using Tollgate.Api;
 using Tollgate.Api.Auth;
 using Tollgate.Api.Dialects;
 using Tollgate.Audit;
+using Tollgate.Caching;
 using Tollgate.Cluster;
 using Tollgate.Configuration;
 using Tollgate.Governance;
@@ -74,6 +75,7 @@ public static class TollgateApp
         services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddInferencePipeline();
         services.AddGuardrails();
+        services.AddCaching();
         services.AddClientDialects();
         services.AddSingleton<RequestTelemetry>();
         services.AddGovernance(options);

@@ -201,6 +201,7 @@ internal sealed class GovernanceReader(ISecretResolver secrets, TimeProvider tim
             MaxConcurrentRequests = reader.Int("max_concurrent_requests", 1, 1_000_000),
             LogContent = LogContentModes.Read(reader, "log_content"),
             Guardrails = ReadGuardrails(reader),
+            Cache = CacheConfigReader.ReadExact(reader.Object("cache"), warnings, null),
             CreatedAt = time.GetUtcNow(),
         };
         if (key.TeamId is not null && key.CustomerId is not null)

@@ -18,6 +18,9 @@ internal sealed class AnswerStages
 
     public static AnswerStages Of(IAnswerStage[] stages) => stages.Length == 0 ? None : new(stages);
 
+    /// <summary>These stages, then <paramref name="stage"/> (a request's own).</summary>
+    public AnswerStages With(IAnswerStage stage) => new([.. _stages, stage]);
+
     public GatewayError? OnAnswer(InferenceCall call, ReadOnlySpan<byte> answer)
     {
         foreach (var stage in _stages)

@@ -17,6 +17,12 @@ internal static class GatewayHeaders
     public const string FallbackUsed = "x-tollgate-fallback-used";
     public const string RouteRule = "x-tollgate-route-rule";
 
+    /// <summary>What the response cache did: <c>hit</c>, <c>semantic-hit</c>, <c>miss</c> or <c>bypass</c> (DESIGN.md, "Cache").</summary>
+    public const string Cache = "x-tollgate-cache";
+
+    /// <summary>On a hit, what the upstream call it replaced cost.</summary>
+    public const string CacheSavedUsd = "x-tollgate-cache-saved-usd";
+
     public static void SetSafe(IHeaderDictionary headers, string name, string value) => headers[name] = HeaderValues.Safe(value);
 
     public static void SetRoute(HttpContext context, InferenceCall call)

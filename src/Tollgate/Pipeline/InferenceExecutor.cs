@@ -157,7 +157,7 @@ internal sealed class InferenceExecutor(
             : null;
         var candidates = fallbacks is null ? new List<string> { requested } : [requested, .. fallbacks];
         var request = new InferenceRequest(context, resolvedOperation, entry, sniff, body.WrittenMemory, translated.Original?.WrittenMemory ?? default,
-            translated.State, virtualKey, record.RequestId, record.StartedAt);
+            translated.State, virtualKey, record.RequestId, record.StartedAt) { RoutedModel = requested };
         if (stages.HasRequestStages && await stages.OnRequestAsync(request, context.RequestAborted).ConfigureAwait(false) is { } refused)
         {
             if (request.LoggedBody is { } refusedBody && record.RequestBody is not null)
@@ -166,6 +166,12 @@ internal sealed class InferenceExecutor(
             }
 
             await FailAsync(record, refused).ConfigureAwait(false);
+            return;
+        }
+
+        record.CacheStatus = request.CacheStatus;
+        if (request.Served is { } served && await TryServeAsync(record, request, served).ConfigureAwait(false))
+        {
             return;
         }
 
@@ -216,6 +222,23 @@ internal sealed class InferenceExecutor(
         }
     }
 
+    /// <summary>Answers from a stage's store (a cache hit) when the answer stages let it through; false to go upstream.</summary>
+    private async Task<bool> TryServeAsync(RequestRecord record, InferenceRequest request, StoredAnswer served)
+    {
+        var call = StoredAnswerReplay.CallFor(request, served, stages.Answer, time.GetUtcNow().ToUnixTimeSeconds());
+        if (!StoredAnswerReplay.PassesStages(call, served))
+        {
+            record.CacheStatus = request.CacheStatus = "miss";
+            request.Http.Response.Headers[GatewayHeaders.Cache] = "miss";
+            return false;
+        }
+
+        record.Served = served;
+        record.CostNano = request.ChargeServed ? served.CostNano : 0;
+        await StoredAnswerReplay.WriteAsync(call, served, request.CacheStatus ?? "hit", record.Stream).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>The virtual key's content logging, else the gateway's; <c>disable_content_logging</c> overrides both.</summary>
     private LogContentMode ContentPolicy(VirtualKey? key)
     {
@@ -254,7 +277,7 @@ internal sealed class InferenceExecutor(
             Model = upstreamModel,
             Client = passthrough ?? provider.Client,
             NativeDialect = passthrough is not null,
-            Stages = stages.Answer,
+            Stages = request.Recorder is { } recorder ? stages.Answer.With(recorder) : stages.Answer,
         };
         if (entry.Dialect.CheckCandidate(call) is { } candidateError)
         {

@@ -51,6 +51,12 @@ internal sealed class RequestRecord(HttpContext http, EntryPoint entry, long sta
     /// <summary>True when an unexpected exception ended the request (the error middleware answers 500).</summary>
     public bool Crashed { get; set; }
 
+    /// <summary>What the response cache said (<c>hit</c>, <c>semantic-hit</c>, <c>miss</c>, <c>bypass</c>); null when caching is off.</summary>
+    public string? CacheStatus { get; set; }
+
+    /// <summary>The stored answer the client was served instead of an upstream call.</summary>
+    public StoredAnswer? Served { get; set; }
+
     public LogContentMode Content { get; set; }
 
     public string? RequestBody { get; set; }
@@ -83,7 +89,7 @@ internal sealed class RequestRecord(HttpContext http, EntryPoint entry, long sta
             : aborted && !http.Response.HasStarted ? 499
             : http.Response.StatusCode;
         var error = status >= 400 ? Error ?? call?.Error : null;
-        var usage = call?.Usage ?? default;
+        var usage = call?.Usage ?? Served?.Usage ?? default;
         return new RequestLogEntry
         {
             Id = RequestId,
@@ -95,8 +101,8 @@ internal sealed class RequestRecord(HttpContext http, EntryPoint entry, long sta
             VirtualKeyName = VirtualKey?.Name,
             TeamId = VirtualKey?.TeamId,
             CustomerId = VirtualKey?.CustomerId,
-            Provider = call?.Provider?.Name,
-            Model = call?.Model,
+            Provider = call?.Provider?.Name ?? Served?.Provider,
+            Model = call?.Model ?? Served?.Model,
             RequestedModel = RequestedModel,
             KeyName = call?.Key?.Name,
             Status = status,
@@ -113,6 +119,8 @@ internal sealed class RequestRecord(HttpContext http, EntryPoint entry, long sta
             CostNano = CostNano,
             Attempts = Attempts,
             Fallbacks = Fallbacks,
+            Cache = CacheStatus,
+            CacheSavedNano = Served?.CostNano,
             RequestBody = RequestBody,
             ResponseBody = ResponseCapture?.Text,
         };

@@ -200,6 +200,8 @@ internal static class StreamRelay
     {
         if (!options.Stages.IsEmpty)
         {
+            // The stages may settle with the usage (the cache keeps it with the answer); the exchange sets it again.
+            options.Call!.Usage = translator.Usage;
             options.Stages.OnStreamEnd(options.Call!, failure is null && !clientGone && translator.Completed);
         }
 

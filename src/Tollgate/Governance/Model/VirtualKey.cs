@@ -49,6 +49,9 @@ public sealed record VirtualKey
     /// <summary>How much prompt and answer text the request log keeps for this key; null follows <c>client.log_content</c>.</summary>
     public LogContentMode? LogContent { get; init; }
 
+    /// <summary>This key's exact cache (<c>cache</c>: enabled, ttl_seconds, scope), replacing <c>cache.exact</c>; null follows it.</summary>
+    public Configuration.ExactCacheConfig? Cache { get; init; }
+
     /// <summary><c>guardrails</c> as written (Databricks shape plus rules), validated on load; see docs/guardrails.md.</summary>
     public System.Text.Json.JsonElement? Guardrails { get; init; }
 

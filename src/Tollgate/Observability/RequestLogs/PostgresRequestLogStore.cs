@@ -53,6 +53,8 @@ internal sealed class PostgresRequestLogStore : RelationalRequestLogStore
                 attempts INTEGER NOT NULL,
                 fallbacks INTEGER NOT NULL
             );
+            ALTER TABLE request_logs ADD COLUMN IF NOT EXISTS cache TEXT COLLATE "C";
+            ALTER TABLE request_logs ADD COLUMN IF NOT EXISTS cache_saved_nano BIGINT;
             CREATE TABLE IF NOT EXISTS request_log_content (
                 id TEXT COLLATE "C" NOT NULL,
                 time_ms BIGINT NOT NULL,
@@ -124,6 +126,15 @@ internal sealed class PostgresRequestLogStore : RelationalRequestLogStore
 
                 await importer.WriteAsync(entry.Attempts, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
                 await importer.WriteAsync(entry.Fallbacks, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await Text(importer, entry.Cache, cancellationToken).ConfigureAwait(false);
+                if (entry.CacheSavedNano is { } saved)
+                {
+                    await importer.WriteAsync(saved, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);

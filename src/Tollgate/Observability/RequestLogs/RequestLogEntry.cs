@@ -80,6 +80,12 @@ public sealed record RequestLogEntry
     /// <summary>Fallback candidates tried after the requested model (0 when the first candidate answered).</summary>
     public int Fallbacks { get; init; }
 
+    /// <summary>What the response cache did: <c>hit</c>, <c>semantic-hit</c>, <c>miss</c>, <c>bypass</c>; null when caching was off.</summary>
+    public string? Cache { get; init; }
+
+    /// <summary>On a cache hit, the cost in nano-USD of the upstream call the hit replaced (the caller paid nothing).</summary>
+    public long? CacheSavedNano { get; init; }
+
     /// <summary>The client's request body (truncated or full per the content policy); null when content logging is off.</summary>
     public string? RequestBody { get; init; }
 

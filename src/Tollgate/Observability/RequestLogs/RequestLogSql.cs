@@ -13,9 +13,9 @@ internal static class RequestLogSql
     public const string Columns =
         "id, time_ms, endpoint, path, stream, virtual_key_id, virtual_key_name, team_id, customer_id, provider, model, " +
         "requested_model, key_name, status, error_type, error_code, error_message, latency_ms, ttft_ms, upstream_ms, " +
-        "prompt_tokens, completion_tokens, cached_tokens, estimated, cost_nano, attempts, fallbacks";
+        "prompt_tokens, completion_tokens, cached_tokens, estimated, cost_nano, attempts, fallbacks, cache, cache_saved_nano";
 
-    public const int ColumnCount = 27;
+    public const int ColumnCount = 29;
 
     public const string Select = "SELECT seq, " + Columns + " FROM request_logs";
 
@@ -151,6 +151,8 @@ internal static class RequestLogSql
         CostNano = reader.IsDBNull(25) ? null : reader.GetInt64(25),
         Attempts = reader.GetInt32(26),
         Fallbacks = reader.GetInt32(27),
+        Cache = NullableString(reader, 28),
+        CacheSavedNano = reader.IsDBNull(29) ? null : reader.GetInt64(29),
         RequestBody = requestBody,
         ResponseBody = responseBody,
     };

@@ -62,6 +62,12 @@ internal record RequestLogView
 
     public int Fallbacks { get; init; }
 
+    /// <summary>What the response cache did (<c>hit</c>, <c>semantic-hit</c>, <c>miss</c>, <c>bypass</c>); null when off.</summary>
+    public string? Cache { get; init; }
+
+    /// <summary>On a hit, what the upstream call it replaced cost.</summary>
+    public decimal? CacheSavedUsd { get; init; }
+
     public static RequestLogView From(RequestLogEntry entry) => new()
     {
         Id = entry.Id,
@@ -92,5 +98,7 @@ internal record RequestLogView
         CostUsd = entry.CostUsd,
         Attempts = entry.Attempts,
         Fallbacks = entry.Fallbacks,
+        Cache = entry.Cache,
+        CacheSavedUsd = entry.CacheSavedNano is { } saved ? saved / 1_000_000_000m : null,
     };
 }

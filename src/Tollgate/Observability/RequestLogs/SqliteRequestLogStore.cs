@@ -44,7 +44,9 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
             estimated INTEGER NOT NULL,
             cost_nano INTEGER,
             attempts INTEGER NOT NULL,
-            fallbacks INTEGER NOT NULL
+            fallbacks INTEGER NOT NULL,
+            cache TEXT,
+            cache_saved_nano INTEGER
         );
         CREATE TABLE IF NOT EXISTS request_log_content (
             id TEXT NOT NULL,
@@ -89,6 +91,22 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
             command.ExecuteNonQuery();
             transaction.Commit();
         }
+        AddCacheColumns(_writer);
+    }
+
+    /// <summary>Logs written before the response cache (issue 19) lack its two columns; SQLite has no ADD COLUMN IF NOT EXISTS.</summary>
+    private static void AddCacheColumns(SqliteConnection connection)
+    {
+        using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('request_logs') WHERE name = 'cache'";
+        if (Convert.ToInt64(probe.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0)
+        {
+            return;
+        }
+
+        using var alter = connection.CreateCommand();
+        alter.CommandText = "ALTER TABLE request_logs ADD COLUMN cache TEXT; ALTER TABLE request_logs ADD COLUMN cache_saved_nano INTEGER;";
+        alter.ExecuteNonQuery();
     }
 
     public string ConnectionString => _connectionString;
@@ -261,6 +279,8 @@ internal sealed class SqliteRequestLogStore : RelationalRequestLogStore, IDispos
         insert.Int64(25, entry.CostNano);
         insert.Int64(26, entry.Attempts);
         insert.Int64(27, entry.Fallbacks);
+        insert.Text(28, entry.Cache);
+        insert.Int64(29, entry.CacheSavedNano);
     }
 
     public void Dispose()

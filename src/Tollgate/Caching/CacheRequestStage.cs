@@ -1,0 +1,137 @@
+using Tollgate.Configuration;
+using Tollgate.Inference;
+using Tollgate.Pipeline;
+
+namespace Tollgate.Caching;
+
+/// <summary>
+/// The cache's lookup, a request stage after guardrails on input (so a masked prompt is what is keyed), before any
+/// candidate is routed or admitted:
+/// <code>
+///   cache off ─────────────────────────────────────────────► (nothing: no header, no allocation)
+///   no-store ──────────────────────────────────────────────► bypass, nothing kept
+///   key = scope + namespace + operation + routed model + canonical body
+///     ├─ no-cache ─► bypass, fresh answer kept
+///     ├─ found, fresh, servable ─► request.Served (the pipeline replays it in the client's dialect): hit
+///     └─ otherwise ─► miss; a recorder keeps the answer for the TTL
+/// </code>
+/// A hit sends nothing upstream, so it takes no upstream rate limit or budget reservation and costs the caller nothing
+/// (unless <c>charge_hits</c>); it is logged with <c>cache = hit</c> and the cost it saved.
+/// </summary>
+internal sealed class CacheRequestStage(GatewayConfigMonitor config, ICacheStore store, CacheMetrics metrics, TimeProvider time,
+    ILogger<CacheRequestStage> logger) : IRequestStage
+{
+    public async ValueTask<GatewayError?> OnRequestAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        var cache = config.Current.Cache;
+        var exact = request.VirtualKey?.Cache ?? cache.Exact;
+        if (!exact.Enabled || !Cacheable(request.Operation))
+        {
+            return null;
+        }
+
+        var http = request.Http;
+        var control = CacheHeaders.Read(http.Request.Headers);
+        if (control.NoStore)
+        {
+            return Status(request, "bypass");
+        }
+
+        UInt128 key;
+        try
+        {
+            key = CacheKeys.Compute(CacheKeys.ScopeOf(exact.Scope, request.VirtualKey), control.Namespace, request.Operation,
+                request.RoutedModel ?? request.Sniff.Model ?? string.Empty, request.Body);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // not JSON the cache can key; the upstream will say what is wrong with it
+        }
+
+        if (!control.NoCache && await LookupAsync(key, request, cancellationToken).ConfigureAwait(false) is { } answer)
+        {
+            request.Served = answer;
+            request.ChargeServed = cache.ChargeHits;
+            metrics.Hit("hit", answer);
+            request.CacheStatus = "hit";
+            return null;
+        }
+
+        var ttl = TimeSpan.FromSeconds(control.TtlSeconds ?? exact.TtlSeconds);
+        if (ttl > TimeSpan.Zero)
+        {
+            request.Recorder = new CacheRecorder(this, key, ttl, cache.MaxEntryBytes);
+            http.Response.RegisterForDispose((IDisposable)request.Recorder);
+        }
+
+        return Status(request, control.NoCache ? "bypass" : "miss");
+    }
+
+    private GatewayError? Status(InferenceRequest request, string status)
+    {
+        request.CacheStatus = status;
+        request.Http.Response.Headers[GatewayHeaders.Cache] = status;
+        metrics.Lookup(status);
+        return null;
+    }
+
+    private static bool Cacheable(InferenceOperation operation) =>
+        operation is InferenceOperation.ChatCompletions or InferenceOperation.Completions or InferenceOperation.Embeddings;
+
+    private async ValueTask<StoredAnswer?> LookupAsync(UInt128 key, InferenceRequest request, CancellationToken cancellationToken)
+    {
+        CacheItem? item;
+        try
+        {
+            item = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CacheLog.LookupFailed(logger, ex);
+            return null;
+        }
+
+        if (item is null || item.ExpiresAtMs <= time.GetUtcNow().ToUnixTimeMilliseconds())
+        {
+            return null;
+        }
+
+        var answer = item.Answer;
+        if (answer.NativeDialect is { } native)
+        {
+            // An answer in a client dialect (from a passthrough) serves only that dialect, in the same kind (JSON or stream).
+            var stream = request.Sniff.Stream && request.Operation != InferenceOperation.Embeddings;
+            return native == request.Entry.Dialect.EndpointName(request.Operation) && (answer.Format == StoredAnswerFormat.Stream) == stream
+                ? answer
+                : null;
+        }
+
+        return AnswerShapes.For(answer, request);
+    }
+
+    /// <summary>Keeps an answer (called by the recorder); a store that fails is logged, never the request's problem.</summary>
+    public void Store(UInt128 key, StoredAnswer answer, TimeSpan ttl, Func<UInt128, ValueTask>? afterStore)
+    {
+        var item = new CacheItem(answer, (time.GetUtcNow() + ttl).ToUnixTimeMilliseconds());
+        _ = StoreAsync(key, item, ttl, afterStore);
+    }
+
+    private async Task StoreAsync(UInt128 key, CacheItem item, TimeSpan ttl, Func<UInt128, ValueTask>? afterStore)
+    {
+        try
+        {
+            await store.SetAsync(key, item, ttl).ConfigureAwait(false);
+            metrics.Stored();
+            if (afterStore is not null)
+            {
+                await afterStore(key).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // A cache that cannot store only misses later; the answer already went out.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            CacheLog.StoreFailed(logger, ex);
+        }
+    }
+}
