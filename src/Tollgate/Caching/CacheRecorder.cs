@@ -70,6 +70,17 @@ internal sealed class CacheRecorder(CacheRequestStage owner, UInt128 key, TimeSp
                 {
                     return null; // the replay writes its own usage chunk when the client asks for one
                 }
+
+                // Databricks' running totals on every chunk: kept as the relay sends them, without usage.
+                _frames.Write(SseFrames.DataPrefix);
+                BodyRewriter.WriteWithout(data, JsonFields.Usage.EncodedUtf8Bytes, _frames);
+                _frames.Write(SseFrames.EventEnd);
+                return null;
+            }
+
+            if (data.IndexOf("\"choices\":[]"u8) >= 0)
+            {
+                return null; // nothing an OpenAI client uses (Azure's prompt_filter_results), as the relay drops it
             }
         }
 
@@ -93,7 +104,7 @@ internal sealed class CacheRecorder(CacheRequestStage owner, UInt128 key, TimeSp
 
     public void OnStreamEnd(InferenceCall call, bool completed)
     {
-        if (completed && !_skip && _frames is { WrittenCount: > 0 } frames)
+        if (completed && !_skip && _frames is { WrittenCount: > 0 } frames && frames.WrittenCount <= maxBytes)
         {
             // A passthrough's usage is in its own dialect; the relay read it into the call.
             Store(call, StoredAnswerFormat.Stream, frames.WrittenSpan.ToArray(), call.NativeDialect || _usage.IsEmpty ? call.Usage : _usage);

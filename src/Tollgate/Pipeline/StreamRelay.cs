@@ -58,6 +58,9 @@ internal static class StreamRelay
         // Which limit the current wait ends at decides the message: timers may fire a hair early, so the clock
         // cannot tell afterwards.
         var waitIsTotal = false;
+
+        // Databricks may end a stream at the end of the body without [DONE]: complete as well, for the stages.
+        var endOfBody = false;
         using var reader = eventReader ?? new SseReader(upstream);
         try
         {
@@ -79,6 +82,7 @@ internal static class StreamRelay
                 attemptTimeout.CancelAfter(wait);
                 if (!await reader.ReadAsync(attemptTimeout.Token).ConfigureAwait(false))
                 {
+                    endOfBody = true;
                     break;
                 }
 
@@ -151,7 +155,7 @@ internal static class StreamRelay
             return End(translator, options, failure, clientGone: true, firstEventAt);
         }
 
-        return End(translator, options, failure, clientGone: false, firstEventAt);
+        return End(translator, options, failure, clientGone: false, firstEventAt, endOfBody);
     }
 
     /// <summary>How the client's stream closes: the sink's closing events, a passthrough's error event, or OpenAI's epilogue.</summary>
@@ -196,13 +200,14 @@ internal static class StreamRelay
         }
     }
 
-    private static StreamOutcome End(IStreamTranslator translator, StreamRelayOptions options, GatewayError? failure, bool clientGone, long firstEventAt)
+    private static StreamOutcome End(IStreamTranslator translator, StreamRelayOptions options, GatewayError? failure, bool clientGone, long firstEventAt,
+        bool endOfBody = false)
     {
         if (!options.Stages.IsEmpty)
         {
             // The stages may settle with the usage (the cache keeps it with the answer); the exchange sets it again.
             options.Call!.Usage = translator.Usage;
-            options.Stages.OnStreamEnd(options.Call!, failure is null && !clientGone && translator.Completed);
+            options.Stages.OnStreamEnd(options.Call!, failure is null && !clientGone && (translator.Completed || endOfBody));
         }
 
         return new StreamOutcome(translator.Usage, translator.Completed, failure, clientGone) { ContentChunks = translator.ContentChunks, FirstEventAt = firstEventAt };
