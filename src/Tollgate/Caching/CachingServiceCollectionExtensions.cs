@@ -9,7 +9,8 @@ internal static class CachingServiceCollectionExtensions
     public static IServiceCollection AddCaching(this IServiceCollection services)
     {
         services.AddSingleton<CacheMetrics>();
-        services.AddSingleton<ICacheStore, MemoryCacheStore>();
+        services.AddSingleton<MemoryCacheStore>();
+        services.AddSingleton<ICacheStore, CacheStore>();
         services.AddSingleton<CacheRequestStage>();
         services.AddSingleton<IRequestStage>(sp => sp.GetRequiredService<CacheRequestStage>());
         return services;
