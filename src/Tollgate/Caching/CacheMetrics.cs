@@ -21,6 +21,11 @@ internal sealed class CacheMetrics(GatewayMetrics metrics)
     private readonly Counter _stores = Prometheus.Metrics.WithCustomRegistry(metrics.Registry)
         .CreateCounter("tollgate_cache_stores_total", "Answers written to the response cache.");
 
+    private readonly Counter _embeddingTokens = Prometheus.Metrics.WithCustomRegistry(metrics.Registry)
+        .CreateCounter("tollgate_cache_embedding_tokens_total", "Tokens the semantic cache's own embedding calls used.");
+
+    public void EmbeddingTokens(int tokens) => _embeddingTokens.Inc(tokens);
+
     public void Lookup(string result) => _requests.WithLabels(result).Inc();
 
     public void Hit(string result, Pipeline.StoredAnswer answer)

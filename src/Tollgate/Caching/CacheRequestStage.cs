@@ -18,14 +18,16 @@ namespace Tollgate.Caching;
 /// A hit sends nothing upstream, so it takes no upstream rate limit or budget reservation and costs the caller nothing
 /// (unless <c>charge_hits</c>); it is logged with <c>cache = hit</c> and the cost it saved.
 /// </summary>
-internal sealed class CacheRequestStage(GatewayConfigMonitor config, ICacheStore store, CacheMetrics metrics, TimeProvider time,
-    ILogger<CacheRequestStage> logger) : IRequestStage
+internal sealed class CacheRequestStage(GatewayConfigMonitor config, ICacheStore store, CacheMetrics metrics, SemanticIndex semanticIndex,
+    CacheEmbedder embedder, TimeProvider time, ILogger<CacheRequestStage> logger) : IRequestStage
 {
     public async ValueTask<GatewayError?> OnRequestAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var cache = config.Current.Cache;
         var exact = request.VirtualKey?.Cache ?? cache.Exact;
-        if (!exact.Enabled || !Cacheable(request.Operation))
+        var keyOff = request.VirtualKey?.Cache is { Enabled: false };
+        var semantic = cache.Semantic.Enabled && !keyOff && request.Operation == InferenceOperation.ChatCompletions ? cache.Semantic : null;
+        if ((!exact.Enabled && semantic is null) || !Cacheable(request.Operation))
         {
             return null;
         }
@@ -37,34 +39,62 @@ internal sealed class CacheRequestStage(GatewayConfigMonitor config, ICacheStore
             return Status(request, "bypass");
         }
 
+        var model = request.RoutedModel ?? request.Sniff.Model ?? string.Empty;
         UInt128 key;
         try
         {
-            key = CacheKeys.Compute(CacheKeys.ScopeOf(exact.Scope, request.VirtualKey), control.Namespace, request.Operation,
-                request.RoutedModel ?? request.Sniff.Model ?? string.Empty, request.Body);
+            key = CacheKeys.Compute(CacheKeys.ScopeOf(exact.Scope, request.VirtualKey), control.Namespace, request.Operation, model, request.Body);
         }
         catch (System.Text.Json.JsonException)
         {
             return null; // not JSON the cache can key; the upstream will say what is wrong with it
         }
 
-        if (!control.NoCache && await LookupAsync(key, request, cancellationToken).ConfigureAwait(false) is { } answer)
+        if (!control.NoCache && exact.Enabled && await LookupAsync(key, request, cancellationToken).ConfigureAwait(false) is { } answer)
         {
-            request.Served = answer;
-            request.ChargeServed = cache.ChargeHits;
-            metrics.Hit("hit", answer);
-            request.CacheStatus = "hit";
-            return null;
+            return Served(request, answer, "hit", cache);
         }
 
-        var ttl = TimeSpan.FromSeconds(control.TtlSeconds ?? exact.TtlSeconds);
+        // The semantic cache: embed the last user turn, compare within the same context only.
+        UInt128 context = default;
+        float[]? vector = null;
+        if (semantic is not null && SemanticPrompt.Split(request.Body) is { } prompt)
+        {
+            context = CacheKeys.Compute(CacheKeys.ScopeOf(semantic.Scope, request.VirtualKey), control.Namespace, request.Operation, model, prompt.Context);
+            vector = await embedder.EmbedAsync(semantic.EmbeddingModel!, prompt.Text, cancellationToken).ConfigureAwait(false);
+            if (!control.NoCache && vector is not null && semanticIndex.Find(context, vector, semantic.Threshold) is { } near
+                && await LookupAsync(near.AnswerKey, request, cancellationToken).ConfigureAwait(false) is { } similar)
+            {
+                return Served(request, similar, "semantic-hit", cache);
+            }
+        }
+
+        var ttl = TimeSpan.FromSeconds(control.TtlSeconds ?? (exact.Enabled ? exact.TtlSeconds : semantic!.TtlSeconds));
         if (ttl > TimeSpan.Zero)
         {
-            request.Recorder = new CacheRecorder(this, key, ttl, cache.MaxEntryBytes);
-            http.Response.RegisterForDispose((IDisposable)request.Recorder);
+            var expires = (time.GetUtcNow() + ttl).ToUnixTimeMilliseconds();
+            var recorder = new CacheRecorder(this, key, ttl, cache.MaxEntryBytes)
+            {
+                AfterStore = vector is null ? null : stored =>
+                {
+                    semanticIndex.Add(context, vector, stored, expires);
+                    return default;
+                },
+            };
+            request.Recorder = recorder;
+            http.Response.RegisterForDispose(recorder);
         }
 
         return Status(request, control.NoCache ? "bypass" : "miss");
+    }
+
+    private GatewayError? Served(InferenceRequest request, StoredAnswer answer, string status, CacheConfig cache)
+    {
+        request.Served = answer;
+        request.ChargeServed = cache.ChargeHits;
+        request.CacheStatus = status;
+        metrics.Hit(status, answer);
+        return null;
     }
 
     private GatewayError? Status(InferenceRequest request, string status)

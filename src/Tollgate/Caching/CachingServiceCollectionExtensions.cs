@@ -11,6 +11,8 @@ internal static class CachingServiceCollectionExtensions
         services.AddSingleton<CacheMetrics>();
         services.AddSingleton<MemoryCacheStore>();
         services.AddSingleton<ICacheStore, CacheStore>();
+        services.AddSingleton<SemanticIndex>();
+        services.AddSingleton<CacheEmbedder>();
         services.AddSingleton<CacheRequestStage>();
         services.AddSingleton<IRequestStage>(sp => sp.GetRequiredService<CacheRequestStage>());
         return services;

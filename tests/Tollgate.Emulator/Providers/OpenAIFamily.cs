@@ -180,9 +180,11 @@ internal static class OpenAIFamily
 
         var data = new JsonArray();
         var tokens = 0;
+        // A model named like "...bow..." embeds by words, so similar texts come out similar (semantic cache tests).
+        var byWords = (body.ContainsKey("model") ? body.GetString("model") : null)?.Contains("bow", StringComparison.OrdinalIgnoreCase) == true;
         for (var i = 0; i < inputs.Count; i++)
         {
-            var vector = Embedder.Embed(inputs[i]);
+            var vector = byWords ? Embedder.EmbedWords(inputs[i]) : Embedder.Embed(inputs[i]);
             tokens += Words.Count(inputs[i]);
             data.Add(new JsonObject
             {
