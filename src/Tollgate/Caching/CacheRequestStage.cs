@@ -72,20 +72,26 @@ internal sealed class CacheRequestStage(GatewayConfigMonitor config, ICacheStore
         var ttl = TimeSpan.FromSeconds(control.TtlSeconds ?? (exact.Enabled ? exact.TtlSeconds : semantic!.TtlSeconds));
         if (ttl > TimeSpan.Zero)
         {
-            var expires = (time.GetUtcNow() + ttl).ToUnixTimeMilliseconds();
-            var recorder = new CacheRecorder(this, key, ttl, cache.MaxEntryBytes)
-            {
-                AfterStore = vector is null ? null : stored =>
-                {
-                    semanticIndex.Add(context, vector, stored, expires);
-                    return default;
-                },
-            };
-            request.Recorder = recorder;
-            http.Response.RegisterForDispose(recorder);
+            Record(request, key, ttl, cache.MaxEntryBytes, context, vector);
         }
 
         return Status(request, control.NoCache ? "bypass" : "miss");
+    }
+
+    /// <summary>A recorder for this request (apart, so the no-cache path allocates no closure for its lambda).</summary>
+    private void Record(InferenceRequest request, UInt128 key, TimeSpan ttl, int maxBytes, UInt128 context, float[]? vector)
+    {
+        var expires = (time.GetUtcNow() + ttl).ToUnixTimeMilliseconds();
+        var recorder = new CacheRecorder(this, key, ttl, maxBytes)
+        {
+            AfterStore = vector is null ? null : stored =>
+            {
+                semanticIndex.Add(context, vector, stored, expires);
+                return default;
+            },
+        };
+        request.Recorder = recorder;
+        request.Http.Response.RegisterForDispose(recorder);
     }
 
     private GatewayError? Served(InferenceRequest request, StoredAnswer answer, string status, CacheConfig cache)
