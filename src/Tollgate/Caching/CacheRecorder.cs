@@ -1,3 +1,4 @@
+using Tollgate.Configuration;
 using Tollgate.Governance.Pricing;
 using Tollgate.Inference;
 using Tollgate.Pipeline;

@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using Tollgate.Cluster;
 using Tollgate.Configuration;
 
 namespace Tollgate.Caching;
