@@ -79,7 +79,8 @@ public sealed class LogsAdminApiTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, item.GetProperty("error_code").ValueKind);
         string[] fields = ["id", "time", "endpoint", "path", "stream", "virtual_key_id", "virtual_key_name", "team_id", "customer_id", "provider",
             "model", "requested_model", "key_name", "status", "error_type", "error_code", "error_message", "latency_ms", "ttft_ms", "upstream_ms",
-            "overhead_ms", "prompt_tokens", "completion_tokens", "cached_tokens", "estimated", "cost_usd", "attempts", "fallbacks"];
+            "overhead_ms", "prompt_tokens", "completion_tokens", "cached_tokens", "estimated", "cost_usd", "attempts", "fallbacks",
+            "cache", "cache_saved_usd"];
         Assert.Equal(fields.Order(StringComparer.Ordinal), item.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         // No price: null, not absent.
         var (_, unpriced) = await _gateway.AdminAsync(HttpMethod.Get, "/api/logs?q=req-00013");
