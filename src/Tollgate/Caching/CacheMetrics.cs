@@ -1,5 +1,6 @@
 using Prometheus;
 using Tollgate.Observability.Metrics;
+using Tollgate.Pipeline;
 
 namespace Tollgate.Caching;
 
@@ -28,7 +29,7 @@ internal sealed class CacheMetrics(GatewayMetrics metrics)
 
     public void Lookup(string result) => _requests.WithLabels(result).Inc();
 
-    public void Hit(string result, Pipeline.StoredAnswer answer)
+    public void Hit(string result, StoredAnswer answer)
     {
         _requests.WithLabels(result).Inc();
         _savedTokens.Inc(answer.Usage.TotalTokens);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Tollgate.Api.Auth;
 using Tollgate.Configuration;
 
 namespace Tollgate.Identity;
@@ -74,7 +75,7 @@ internal sealed class OidcOptionsSetup(GatewayConfigMonitor monitor, SsoSignIn s
                     return RedirectAsync(context.HttpContext, SsoSchemes.LoginPage + "?sso_error=" + Uri.EscapeDataString(result.Failure!));
                 }
 
-                Api.Auth.SessionService.WriteCookie(context.HttpContext, result.Session);
+                SessionService.WriteCookie(context.HttpContext, result.Session);
                 return RedirectAsync(context.HttpContext, SsoSchemes.Home);
             },
             OnRemoteFailure = context =>

@@ -1,3 +1,5 @@
+using Tollgate.Configuration;
+
 namespace Tollgate.Api.Auth;
 
 /// <summary>
@@ -21,7 +23,7 @@ internal static class AuthApi
         return endpoints;
     }
 
-    private static async Task LoginAsync(HttpContext context, UserService users, Configuration.GatewayConfigMonitor monitor)
+    private static async Task LoginAsync(HttpContext context, UserService users, GatewayConfigMonitor monitor)
     {
         if (!monitor.Current.Sso.LocalSignIn)
         {

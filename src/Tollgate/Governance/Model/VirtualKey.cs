@@ -50,7 +50,7 @@ public sealed record VirtualKey
     public LogContentMode? LogContent { get; init; }
 
     /// <summary>This key's exact cache (<c>cache</c>: enabled, ttl_seconds, scope), replacing <c>cache.exact</c>; null follows it.</summary>
-    public Configuration.ExactCacheConfig? Cache { get; init; }
+    public ExactCacheConfig? Cache { get; init; }
 
     /// <summary><c>guardrails</c> as written (Databricks shape plus rules), validated on load; see docs/guardrails.md.</summary>
     public System.Text.Json.JsonElement? Guardrails { get; init; }
