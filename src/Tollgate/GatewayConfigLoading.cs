@@ -1,3 +1,4 @@
+using Tollgate.Caching;
 using Tollgate.Cluster;
 using Tollgate.Configuration;
 using Tollgate.Governance;
@@ -27,5 +28,6 @@ internal static class GatewayConfigLoading
         new AlertsConfigSection(),
         new ExportsConfigSection(),
         new GuardrailsConfigSection(guardrails),
+        new CacheConfigSection(),
     ];
 }

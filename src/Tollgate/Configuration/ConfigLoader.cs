@@ -46,7 +46,6 @@ public sealed class ConfigLoader(ISecretResolver secrets, IReadOnlyList<IConfigS
             var fallbacks = ReadDefaultFallbacks(routing);
             var rules = ReadRouting(routing, warnings);
             var sso = SsoConfigReader.Read(root.Object("sso"), secrets, warnings);
-            var cache = CacheConfigReader.Read(root.Object("cache"), warnings);
             var context = new ConfigLoadContext(secrets, warnings);
             foreach (var section in sections)
             {
@@ -64,7 +63,6 @@ public sealed class ConfigLoader(ISecretResolver secrets, IReadOnlyList<IConfigS
                 FileHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..12],
                 Sso = sso,
                 Sections = vaults.Complete(context.Sections),
-                Cache = cache,
                 Warnings = warnings,
             };
         }

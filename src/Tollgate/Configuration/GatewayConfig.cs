@@ -27,11 +27,8 @@ public sealed record GatewayConfig
     /// <summary>Admin single sign-on (<c>sso</c>): OIDC provider, role mapping, whether local passwords stay.</summary>
     public SsoConfig Sso { get; init; } = SsoConfig.Default;
 
-    /// <summary>Response caching (<c>cache</c>): exact and semantic, off by default.</summary>
-    public CacheConfig Cache { get; init; } = CacheConfig.Off;
-
     /// <summary>
-    /// The feature sections (governance, cluster, alerts, exports, guardrails, vaults), read by their features' section
+    /// The feature sections (governance, cluster, alerts, exports, guardrails, cache, vaults), read by their features' section
     /// readers; each feature reads its own with an extension property (<c>config.Governance</c> in Tollgate.Governance).
     /// </summary>
     public ConfigSections Sections { get; init; } = ConfigSections.Empty;
